@@ -35,6 +35,7 @@ test: install browser-deps lint typecheck pytest  ## ruff, mypy and the whole py
 
 lint: install  ## ruff
 	$(BIN)/ruff check fengqiao tests bench
+	$(BIN)/ruff format --check fengqiao tests bench
 
 typecheck: install  ## mypy --strict with django-stubs
 	$(BIN)/mypy fengqiao

@@ -10,7 +10,6 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 # Lets `admin.ModelAdmin[Model]` and other generic annotations work at run time.
 django_stubs_ext.monkeypatch()

@@ -12,8 +12,8 @@ from django.conf import settings
 
 from fengqiao.matters.domain.registration import PartyInput, Registration, register
 from fengqiao.matters.models import Matter
-from fengqiao.stations.models import Community, CommunityGrid, PoliceGrid, Station
 from fengqiao.staff.models import Role, User
+from fengqiao.stations.models import Community, CommunityGrid, PoliceGrid, Station
 
 PASSWORD = "correct horse battery staple"
 

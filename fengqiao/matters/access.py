@@ -12,15 +12,17 @@ from fengqiao.staff.models import User
 
 
 def matters_for_user(user: User) -> MatterQuerySet:
-    if not user.is_authenticated or not user.is_active or not user.is_police:
+    if not user.is_authenticated or not user.is_active or not user.is_police or user.station_id is None:
         return Matter.objects.none()
     return Matter.objects.filter(station_id=user.station_id)
 
 
 def get_matter_for_user(user: User, matter_id: int | str) -> Matter:
     try:
-        return matters_for_user(user).select_related(
-            "station", "category", "address", "grid", "owner", "team", "outcome", "merged_into"
-        ).get(pk=int(matter_id))
+        return (
+            matters_for_user(user)
+            .select_related("station", "category", "address", "grid", "owner", "team", "outcome", "merged_into")
+            .get(pk=int(matter_id))
+        )
     except (Matter.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such matter") from exc

@@ -6,12 +6,22 @@ from fengqiao.matters.models import Escalation, Matter, MatterEvent, SlaPolicy
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin[SlaPolicy]):
     list_display = [
-        "kind", "priority", "accept_minutes", "assign_minutes", "start_minutes", "resolve_minutes",
-        "callback_minutes", "archive_minutes",
+        "kind",
+        "priority",
+        "accept_minutes",
+        "assign_minutes",
+        "start_minutes",
+        "resolve_minutes",
+        "callback_minutes",
+        "archive_minutes",
     ]
     list_filter = ["kind", "priority"]
     list_editable = [
-        "accept_minutes", "assign_minutes", "start_minutes", "resolve_minutes", "callback_minutes",
+        "accept_minutes",
+        "assign_minutes",
+        "start_minutes",
+        "resolve_minutes",
+        "callback_minutes",
         "archive_minutes",
     ]
 

@@ -88,75 +88,111 @@ class MatterQuerySet(models.QuerySet["Matter"]):
         return self.open().filter(step_due_at__lt=now or timezone.now())
 
     def not_overdue(self, now: dt.datetime | None = None) -> "MatterQuerySet":
-        return self.filter(Q(step_due_at__isnull=True) | Q(step_due_at__gte=now or timezone.now()) | ~Q(
-            stage__in=OPEN_STAGES))
+        return self.filter(
+            Q(step_due_at__isnull=True) | Q(step_due_at__gte=now or timezone.now()) | ~Q(stage__in=OPEN_STAGES)
+        )
 
 
 class Matter(models.Model):
     station = models.ForeignKey(
         "stations.Station", on_delete=models.PROTECT, related_name="matters", verbose_name=_("station")
     )
-    reference = models.CharField(_("reference"), max_length=32, unique=True, null=True, editable=False)
+    # NULL until the row has its id; unique once set.
+    reference = models.CharField(_("reference"), max_length=32, unique=True, null=True, editable=False)  # noqa: DJ001
     external_ref = models.CharField(
         _("call number"), max_length=64, blank=True, help_text=_("Number in the 110 system or the source ledger")
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=24, choices=Channel.choices)
     category = models.ForeignKey(
-        "codes.Code", on_delete=models.PROTECT, related_name="+", limit_choices_to={"table": "categories"},
+        "codes.Code",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"table": "categories"},
         verbose_name=_("category"),
     )
     priority = models.CharField(_("priority"), max_length=12, choices=Priority.choices, default=Priority.NORMAL)
     description = models.TextField(_("description"))
 
     address = models.ForeignKey(
-        "stations.StandardAddress", null=True, blank=True, on_delete=models.PROTECT, related_name="matters",
+        "stations.StandardAddress",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
         verbose_name=_("standard address"),
     )
     address_text = models.CharField(_("place"), max_length=255, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     grid = models.ForeignKey(
-        "stations.CommunityGrid", null=True, blank=True, on_delete=models.SET_NULL, related_name="matters",
+        "stations.CommunityGrid",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="matters",
         verbose_name=_("grid"),
     )
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_matters",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_matters",
         verbose_name=_("owner"),
     )
     team = models.ForeignKey(
-        "stations.PolicePost", null=True, blank=True, on_delete=models.SET_NULL, related_name="matters",
+        "stations.PolicePost",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="matters",
         verbose_name=_("team"),
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("registered by"),
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     # Written only by the transition function; derived from the last event, kept here to index and list.
-    stage = models.CharField(
-        _("stage"), max_length=16, choices=Stage.choices, default=Stage.REGISTERED, editable=False
-    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.REGISTERED, editable=False)
     stage_changed_at = models.DateTimeField(_("stage changed at"), default=timezone.now, editable=False)
     step_due_at = models.DateTimeField(_("current step due"), null=True, blank=True, editable=False)
     due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)
     due_reason = models.CharField(
-        _("why this deadline"), max_length=128, blank=True,
+        _("why this deadline"),
+        max_length=128,
+        blank=True,
         help_text=_("When the deadline is set by the resident's situation, not by the policy"),
     )
     outcome = models.ForeignKey(
-        "codes.Code", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        limit_choices_to={"table": "outcomes"}, verbose_name=_("outcome"), editable=False,
+        "codes.Code",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"table": "outcomes"},
+        verbose_name=_("outcome"),
+        editable=False,
     )
     satisfaction = models.CharField(
         _("satisfaction"), max_length=24, choices=Satisfaction.choices, blank=True, editable=False
     )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_matters",
-        verbose_name=_("merged into"), editable=False,
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_matters",
+        verbose_name=_("merged into"),
+        editable=False,
     )
     transferred_to = models.CharField(_("transferred to"), max_length=128, blank=True, editable=False)
 
@@ -206,9 +242,7 @@ class Party(models.Model):
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
-        constraints = [
-            models.UniqueConstraint(fields=["matter", "person", "role"], name="party_unique_role")
-        ]
+        constraints = [models.UniqueConstraint(fields=["matter", "person", "role"], name="party_unique_role")]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
@@ -221,7 +255,11 @@ class MatterEvent(models.Model):
     from_stage = models.CharField(_("from"), max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to"), max_length=16, choices=Stage.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("actor"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -249,15 +287,17 @@ class ActionKind(models.TextChoices):
 
 
 class FollowUpAction(models.Model):
-    matter = models.ForeignKey(
-        Matter, on_delete=models.CASCADE, related_name="actions", verbose_name=_("matter")
-    )
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="actions", verbose_name=_("matter"))
     kind = models.CharField(_("kind"), max_length=16, choices=ActionKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
     partner = models.ForeignKey(
-        "stations.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions",
+        "stations.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
         verbose_name=_("partner"),
     )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -324,23 +364,22 @@ class SlaPolicy(models.Model):
 class Escalation(models.Model):
     """督办: an overdue step reported to the chief. Unique per step and deadline, so the worker may rerun."""
 
-    matter = models.ForeignKey(
-        Matter, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("matter")
-    )
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("matter"))
     stage = models.CharField(_("overdue in stage"), max_length=16, choices=Stage.choices)
     due_at = models.DateTimeField(_("was due"))
     escalated_at = models.DateTimeField(_("escalated at"), default=timezone.now)
     escalated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("escalated to"),
     )
 
     class Meta:
         verbose_name = _("escalation")
         verbose_name_plural = _("escalations")
-        constraints = [
-            models.UniqueConstraint(fields=["matter", "stage", "due_at"], name="escalation_once_per_step")
-        ]
+        constraints = [models.UniqueConstraint(fields=["matter", "stage", "due_at"], name="escalation_once_per_step")]
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.stage} {self.due_at:%Y-%m-%d %H:%M}"

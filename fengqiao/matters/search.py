@@ -38,7 +38,9 @@ def ensure_index(**kwargs: Any) -> None:
     """Create the search index where it is missing (a post_migrate handler; safe to run any time)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type='trigger' AND name LIKE 'matters_matter_fts_%'")
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND name LIKE 'matters_matter_fts_%'"
+            )
             missing = cursor.fetchone()[0] < 3
             for statement in _SQLITE_SETUP:
                 cursor.execute(statement)
@@ -51,9 +53,7 @@ def ensure_index(**kwargs: Any) -> None:
 
 def refresh_search_doc(matter: Matter) -> None:
     names = [party.person.name for party in matter.parties.select_related("person")]
-    matter.search_doc = document(
-        matter.description, matter.place, matter.reference or "", matter.external_ref, *names
-    )
+    matter.search_doc = document(matter.description, matter.place, matter.reference or "", matter.external_ref, *names)
     matter.save(update_fields=["search_doc"])
 
 
@@ -67,17 +67,18 @@ def search(queryset: MatterQuerySet, query: str) -> MatterQuerySet:
         queryset = queryset.filter(pk__in=_matching_ids(indexed))
     for char in (token for token in tokens if len(token) == 1):
         # A lone character is no index token: scan for it, within what the other words already narrowed.
-        queryset = queryset.filter(pk__in=Matter.objects.filter(
-            Q(description__icontains=char) | Q(address_text__icontains=char)
-            | Q(parties__person__name__icontains=char)
-        ).values("pk"))
+        queryset = queryset.filter(
+            pk__in=Matter.objects.filter(
+                Q(description__icontains=char)
+                | Q(address_text__icontains=char)
+                | Q(parties__person__name__icontains=char)
+            ).values("pk")
+        )
     return queryset
 
 
 def _matching_ids(tokens: list[str]) -> RawSQL:
     if connection.vendor == "postgresql":
-        return RawSQL(
-            "SELECT id FROM matters_matter WHERE string_to_array(search_doc, ' ') @> %s::text[]", (tokens,)
-        )
+        return RawSQL("SELECT id FROM matters_matter WHERE string_to_array(search_doc, ' ') @> %s::text[]", (tokens,))
     match = " ".join(f'"{token}"' for token in tokens)
     return RawSQL("SELECT rowid FROM matters_matter_fts WHERE matters_matter_fts MATCH %s", (match,))

@@ -16,7 +16,11 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     matter = models.ForeignKey(
-        "matters.Matter", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+        "matters.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("matter"),
     )
     verb = models.CharField(_("what"), max_length=24, choices=Verb.choices)

@@ -6,16 +6,17 @@ from django.utils.translation import gettext as _
 from fengqiao.lib import idnumber
 from fengqiao.lib.errors import DomainError
 from fengqiao.people.models import Person, Reveal, RevealField
-from fengqiao.stations.models import Station
 from fengqiao.staff.models import User
+from fengqiao.stations.models import Station
 
 
 def find_or_create_person(station: Station, name: str, phone: str = "", id_number: str = "") -> Person:
     """Same valid ID number → same person. Otherwise a new person; merging by phone is a human decision."""
     id_number = idnumber.normalize(id_number) if id_number else ""
     if id_number and not idnumber.is_valid(id_number):
-        raise DomainError("invalid", _("“%(value)s” is not a valid 18-digit ID number.") % {"value": id_number},
-                          "id_number")
+        raise DomainError(
+            "invalid", _("“%(value)s” is not a valid 18-digit ID number.") % {"value": id_number}, "id_number"
+        )
     if id_number:
         person, _created = Person.objects.get_or_create(
             station=station, id_number=id_number, defaults={"name": name.strip(), "phone": phone.strip()}

@@ -21,9 +21,7 @@ class Person(models.Model):
     )
     name = models.CharField(_("name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
-    id_number = models.CharField(
-        _("ID number"), max_length=18, blank=True, validators=[validate_id_number]
-    )
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True, validators=[validate_id_number])
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:

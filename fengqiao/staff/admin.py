@@ -5,7 +5,7 @@ from fengqiao.staff.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "full_name", "station", "role", "is_active"]
     list_filter = ["station", "role", "is_active"]
     fieldsets = (

@@ -23,16 +23,28 @@ SWORN_ROLES = frozenset({Role.CHIEF, Role.OFFICER})
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     station = models.ForeignKey(
-        "stations.Station", null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        "stations.Station",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         verbose_name=_("station"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICER)
     partner = models.ForeignKey(
-        "stations.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
+        "stations.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
         verbose_name=_("partner organisation"),
     )
     post = models.ForeignKey(
-        "stations.PolicePost", null=True, blank=True, on_delete=models.SET_NULL, related_name="staff",
+        "stations.PolicePost",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
         verbose_name=_("police post"),
     )
 

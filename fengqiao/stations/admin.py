@@ -21,6 +21,12 @@ class StandardAddressAdmin(admin.ModelAdmin[models.StandardAddress]):
     search_fields = ["full_text"]
 
 
-for model in (models.Branch, models.PolicePost, models.Community, models.PoliceGrid, models.GridPopulation,
-              models.Partner):
+for model in (
+    models.Branch,
+    models.PolicePost,
+    models.Community,
+    models.PoliceGrid,
+    models.GridPopulation,
+    models.Partner,
+):
     admin.site.register(model)

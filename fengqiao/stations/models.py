@@ -85,7 +85,11 @@ class PoliceGrid(models.Model):
         PolicePost, null=True, blank=True, on_delete=models.SET_NULL, related_name="grids", verbose_name=_("post")
     )
     officer = models.ForeignKey(
-        "staff.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="police_grids",
+        "staff.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="police_grids",
         verbose_name=_("community officer"),
     )
 
@@ -111,7 +115,11 @@ class CommunityGrid(models.Model):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=64)
     grid_worker = models.ForeignKey(
-        "staff.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="community_grids",
+        "staff.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="community_grids",
         verbose_name=_("grid worker"),
     )
 
@@ -145,15 +153,21 @@ class GridPopulation(models.Model):
 class StandardAddress(models.Model):
     """标准地址: community → building → unit → room, with a free-text remainder and optional coordinates."""
 
-    station = models.ForeignKey(
-        Station, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("station")
-    )
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("station"))
     community = models.ForeignKey(
-        Community, null=True, blank=True, on_delete=models.PROTECT, related_name="addresses",
+        Community,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addresses",
         verbose_name=_("community"),
     )
     grid = models.ForeignKey(
-        CommunityGrid, null=True, blank=True, on_delete=models.SET_NULL, related_name="addresses",
+        CommunityGrid,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="addresses",
         verbose_name=_("grid"),
     )
     estate = models.CharField(_("estate / road"), max_length=64, blank=True)
@@ -173,6 +187,10 @@ class StandardAddress(models.Model):
     def __str__(self) -> str:
         return self.full_text
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.full_text = self.compose()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def compose(self) -> str:
         parts = [
             self.community.name if self.community else "",
@@ -183,10 +201,6 @@ class StandardAddress(models.Model):
             self.remainder,
         ]
         return "".join(parts)
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.full_text = self.compose()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class Partner(models.Model):
@@ -208,9 +222,7 @@ class Partner(models.Model):
         FIRE_BRIGADE = "fire_brigade", _("Fire brigade")
         OTHER = "other", _("Other")
 
-    station = models.ForeignKey(
-        Station, on_delete=models.CASCADE, related_name="partners", verbose_name=_("station")
-    )
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="partners", verbose_name=_("station"))
     name = models.CharField(_("name"), max_length=96)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     contact = models.CharField(_("contact person"), max_length=64, blank=True)

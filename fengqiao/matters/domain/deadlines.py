@@ -12,8 +12,12 @@ from fengqiao.matters.models import Kind, Matter, Priority, SlaPolicy, Stage
 
 # Used when a station has no policy for a kind × priority: a day per step, a week to resolve.
 FALLBACK = SlaPolicy(
-    accept_minutes=60, assign_minutes=120, start_minutes=24 * 60, resolve_minutes=7 * 24 * 60,
-    callback_minutes=3 * 24 * 60, archive_minutes=7 * 24 * 60,
+    accept_minutes=60,
+    assign_minutes=120,
+    start_minutes=24 * 60,
+    resolve_minutes=7 * 24 * 60,
+    callback_minutes=3 * 24 * 60,
+    archive_minutes=7 * 24 * 60,
 )
 
 _STEP_FIELD = {
@@ -54,4 +58,3 @@ DEFAULT_POLICIES: dict[str, tuple[int, int, int, int, int, int]] = {
 }
 # Disputes and household matters take longer by nature; their resolve deadline is a month.
 LONG_KINDS = {Kind.DISPUTE: 30 * 24 * 60, Kind.HOUSEHOLD: 60 * 24 * 60}
-

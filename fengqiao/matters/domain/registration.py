@@ -14,8 +14,8 @@ from fengqiao.matters.domain import deadlines
 from fengqiao.matters.models import Channel, Kind, Matter, MatterEvent, Party, PartyRole, Priority, Stage
 from fengqiao.matters.search import refresh_search_doc
 from fengqiao.people.domain import find_or_create_person
-from fengqiao.stations.models import Station
 from fengqiao.staff.models import User
+from fengqiao.stations.models import Station
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,19 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
     category = _validate(reg)
     with transaction.atomic():
         matter = Matter(
-            station=station, kind=reg.kind, channel=reg.channel, category=category, priority=reg.priority,
-            description=reg.description.strip(), address_text=reg.address.strip(),
-            reported_at=reg.reported_at or timezone.now(), registered_by=actor, latitude=reg.latitude,
-            longitude=reg.longitude, external_ref=reg.external_ref.strip(), due_reason=reg.due_reason.strip(),
+            station=station,
+            kind=reg.kind,
+            channel=reg.channel,
+            category=category,
+            priority=reg.priority,
+            description=reg.description.strip(),
+            address_text=reg.address.strip(),
+            reported_at=reg.reported_at or timezone.now(),
+            registered_by=actor,
+            latitude=reg.latitude,
+            longitude=reg.longitude,
+            external_ref=reg.external_ref.strip(),
+            due_reason=reg.due_reason.strip(),
         )
         _link_standard_address(matter)
         matter.due_at = reg.due_at or deadlines.resolve_deadline(matter)
@@ -63,8 +72,13 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
         for party in reg.parties:
             add_party(matter, party)
         MatterEvent.objects.create(
-            matter=matter, from_stage="", to_stage=Stage.REGISTERED, actor=actor, at=matter.reported_at,
-            note=reg.note.strip(), data={"channel": reg.channel},
+            matter=matter,
+            from_stage="",
+            to_stage=Stage.REGISTERED,
+            actor=actor,
+            at=matter.reported_at,
+            note=reg.note.strip(),
+            data={"channel": reg.channel},
         )
         refresh_search_doc(matter)
     return matter
@@ -92,8 +106,7 @@ def _validate(reg: Registration) -> Code:
             raise DomainError("required", _("Every party needs a name."), "parties")
     category = Code.objects.active(CodeTable.CATEGORIES).filter(code=reg.category).first()
     if category is None:
-        raise DomainError("invalid", _("“%(value)s” is not a category code.") % {"value": reg.category},
-                          "category")
+        raise DomainError("invalid", _("“%(value)s” is not a category code.") % {"value": reg.category}, "category")
     return category
 
 

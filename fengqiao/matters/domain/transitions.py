@@ -46,6 +46,8 @@ class Step:
     into: int | None = None  # matter id, to merge
     target: str | None = None  # station or agency, to transfer
     expected_stage: str | None = None  # the stage the caller saw; a different one is a conflict
+    # When the step happened, for the demo and ledger imports that replay history; never taken from users.
+    at: dt.datetime | None = None
 
 
 def allowed_steps(matter: Matter) -> list[Stage]:
@@ -80,9 +82,10 @@ def transition(matter_id: int, actor: User, step: Step) -> Matter:
         matter = Matter.objects.select_for_update().get(pk=matter_id)
         _check_reachable(matter, to, step)
         if not may_take(actor, matter, to):
-            raise DomainError("forbidden", _("You may not move this matter to “%(stage)s”.") % {
-                "stage": to.label}, status=403)
-        now = timezone.now()
+            raise DomainError(
+                "forbidden", _("You may not move this matter to “%(stage)s”.") % {"stage": to.label}, status=403
+            )
+        now = step.at or timezone.now()
         data = _apply(matter, actor, to, step, now)
         _record(matter, actor, to, now, step.note, data)
         if to == Stage.CALLED_BACK and step.satisfaction == Satisfaction.UNSATISFIED:
@@ -99,16 +102,22 @@ def _parse_stage(value: str) -> Stage:
 
 def _check_reachable(matter: Matter, to: Stage, step: Step) -> None:
     if step.expected_stage and step.expected_stage != matter.stage:
-        raise DomainError("conflict", _("Somebody else has just moved this matter to “%(stage)s”.") % {
-            "stage": Stage(matter.stage).label}, status=409)
+        raise DomainError(
+            "conflict",
+            _("Somebody else has just moved this matter to “%(stage)s”.") % {"stage": Stage(matter.stage).label},
+            status=409,
+        )
     if to not in ALLOWED.get(Stage(matter.stage), frozenset()):
         code, status = ("conflict", 409) if to == matter.stage else ("not_allowed", 400)
         message = _("A matter that is “%(now)s” cannot be moved to “%(to)s”.") % {
-            "now": Stage(matter.stage).label, "to": to.label}
+            "now": Stage(matter.stage).label,
+            "to": to.label,
+        }
         if to == Stage.ACCEPTED and matter.stage != Stage.REGISTERED:
             by = matter.events.filter(to_stage=Stage.ACCEPTED).select_related("actor").last()
             message = _("This matter has already been accepted by %(name)s.") % {
-                "name": str(by.actor) if by and by.actor else _("someone else")}
+                "name": str(by.actor) if by and by.actor else _("someone else")
+            }
         raise DomainError(code, message, "to", status=status)
 
 
@@ -148,18 +157,26 @@ def _record(matter: Matter, actor: User, to: Stage, now: dt.datetime, note: str,
     matter.stage = to
     matter.stage_changed_at = event.at
     matter.step_due_at = deadlines.step_due(matter, to, now)
-    matter.save(update_fields=[
-        "stage", "stage_changed_at", "step_due_at", "owner", "outcome", "satisfaction", "merged_into",
-        "transferred_to", "due_at",
-    ])
+    matter.save(
+        update_fields=[
+            "stage",
+            "stage_changed_at",
+            "step_due_at",
+            "owner",
+            "outcome",
+            "satisfaction",
+            "merged_into",
+            "transferred_to",
+            "due_at",
+        ]
+    )
 
 
 def _reopen_after_callback(matter: Matter, actor: User, now: dt.datetime) -> None:
     """不满意 reopens: the resident's word outranks the resolution."""
     matter.outcome = None
     matter.due_at = now + (deadlines.resolve_deadline(matter) - matter.reported_at)
-    _record(matter, actor, Stage.IN_PROGRESS, now, _("Reopened: the resident is not satisfied."),
-            {"reopened": True})
+    _record(matter, actor, Stage.IN_PROGRESS, now, _("Reopened: the resident is not satisfied."), {"reopened": True})
     if matter.owner_id:
         notify_after_commit(matter.owner_id, matter.pk, Notification.Verb.REOPENED, str(matter))
 
@@ -171,11 +188,11 @@ def _owner(matter: Matter, actor: User, username: str | None) -> User:
         username=username, station_id=matter.station_id, role__in=POLICE_ROLES, is_active=True
     ).first()
     if owner is None:
-        raise DomainError("invalid", _("“%(name)s” is not an officer of this station.") % {"name": username},
-                          "owner")
+        raise DomainError("invalid", _("“%(name)s” is not an officer of this station.") % {"name": username}, "owner")
     if actor.role == Role.AUXILIARY and owner.pk != actor.pk:
-        raise DomainError("forbidden", _("An auxiliary officer may only take a matter themselves."), "owner",
-                          status=403)
+        raise DomainError(
+            "forbidden", _("An auxiliary officer may only take a matter themselves."), "owner", status=403
+        )
     return owner
 
 
@@ -192,8 +209,7 @@ def _satisfaction(value: str | None) -> str:
     if not value:
         raise DomainError("required", _("Record whether the resident is satisfied."), "satisfaction")
     if value not in Satisfaction.values:
-        raise DomainError("invalid", _("“%(value)s” is not a satisfaction level.") % {"value": value},
-                          "satisfaction")
+        raise DomainError("invalid", _("“%(value)s” is not a satisfaction level.") % {"value": value}, "satisfaction")
     return value
 
 
@@ -210,6 +226,5 @@ def _merge_target(matter: Matter, into: int | None) -> Matter:
     if target is None or target.pk == matter.pk:
         raise DomainError("invalid", _("Matter %(id)s cannot be merged into.") % {"id": into}, "into")
     if target.stage not in OPEN_STAGES:
-        raise DomainError("invalid", _("Matter %(id)s is closed; merge into an open matter.") % {"id": into},
-                          "into")
+        raise DomainError("invalid", _("Matter %(id)s is closed; merge into an open matter.") % {"id": into}, "into")
     return target
