@@ -34,8 +34,8 @@ run: demo  ## set up everything and serve the demo on http://127.0.0.1:8000
 test: install browser-deps lint typecheck pytest  ## ruff, mypy and the whole pytest suite
 
 lint: install  ## ruff
-	$(BIN)/ruff check fengqiao tests bench
-	$(BIN)/ruff format --check fengqiao tests bench
+	$(BIN)/ruff check fengqiao tests
+	$(BIN)/ruff format --check fengqiao tests
 
 typecheck: install  ## mypy --strict with django-stubs
 	$(BIN)/mypy fengqiao
