@@ -7,3 +7,10 @@ os.environ.setdefault("FENGQIAO_DEBUG", "1")
 from fengqiao.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: tests create many users
+
+# A test database per run, so that several runs on one machine (developers, CI) never collide.
+_run = os.getpid()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_run}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_fengqiao_{_run}"}  # noqa: F405
