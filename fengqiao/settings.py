@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fengqiao.people",
     "fengqiao.matters",
     "fengqiao.notifications",
+    "fengqiao.analysis",
     "fengqiao.api",
     "fengqiao.demo",
     "fengqiao.web",
