@@ -137,6 +137,9 @@ TIME_ZONE = "Asia/Shanghai"  # display zone; datetimes are stored in UTC
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+if DEBUG:
+    # whitenoise warns about a missing STATIC_ROOT; in development the finders serve the files anyway.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
