@@ -42,6 +42,7 @@ class Registration:
     due_reason: str = ""
     external_ref: str = ""
     note: str = ""
+    team_id: int | None = None  # the police post that took the matter in (walk-ins)
 
 
 def register(station: Station, actor: User | None, reg: Registration) -> Matter:
@@ -62,6 +63,7 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
             longitude=reg.longitude,
             external_ref=reg.external_ref.strip(),
             due_reason=reg.due_reason.strip(),
+            team_id=reg.team_id,
         )
         _link_standard_address(matter)
         matter.due_at = reg.due_at or deadlines.resolve_deadline(matter)

@@ -1,0 +1,251 @@
+"""`fengqiao demo`: the seed page's stations and stories, loaded once for this module and rolled back after it.
+
+The demo takes a few seconds, so it is loaded (twice, to prove that the second run adds nothing) in one
+module-scoped transaction that is rolled back at the end; each test runs inside it in its own savepoint.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Sum
+from django.test import Client
+from django.utils import timezone
+
+from fengqiao.lib.idnumber import is_valid
+from fengqiao.matters.access import matters_for_user
+from fengqiao.matters.models import Matter, Stage
+from fengqiao.people.models import Person
+from fengqiao.staff.models import User
+from fengqiao.stations.models import GridPopulation
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+STATIONS = ["lucheng", "bozhen", "jizhou", "lingang"]
+STORY_STAGES = {
+    "DEMO-laoli": "archived",
+    "DEMO-linvshi": "archived",
+    "DEMO-caiwu-ebike": "archived",
+    "DEMO-caiwu-alarm-1": "archived",
+    "DEMO-liuayi": "archived",
+    "DEMO-liuzhang-1": "archived",
+    "DEMO-liuzhang-2": "archived",
+    "DEMO-liuzhang-3": "archived",
+    "DEMO-liuzhang-4": "in_progress",  # its mediation is still to come
+    "DEMO-jizhou-nixing": "archived",
+    "DEMO-lingang-backpack": "archived",
+    "DEMO-lingang-car": "archived",
+    "DEMO-lingang-child-0722": "archived",
+    "DEMO-lingang-child-0805": "archived",
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    first_output: str
+    second_output: str
+    rows_after_first: dict[str, int]
+    rows_after_second: dict[str, int]
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker) -> Iterator[Loaded]:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock(), transaction.atomic():
+        first = run_demo()
+        after_first = row_counts()
+        second = run_demo()
+        yield Loaded(first, second, after_first, row_counts())
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def loaded(demo: Loaded, db: None) -> Loaded:
+    return demo
+
+
+def story(ref: str) -> Matter:
+    return Matter.objects.get(external_ref=ref)
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(SHANGHAI)
+
+
+def test_a_second_run_adds_nothing(loaded: Loaded) -> None:
+    assert loaded.rows_after_second == loaded.rows_after_first
+    assert loaded.rows_after_first["matters.Matter"] > 150
+    assert "Demo loaded: 0 new matters" in loaded.second_output
+
+
+def test_the_command_prints_every_login_with_the_demo_password(loaded: Loaded) -> None:
+    table = loaded.first_output
+    for username, name, station in [
+        ("wangxiaojian", "王晓建", "鹿城派出所"),
+        ("liuqiang", "刘强", "泊镇派出所"),
+        ("jz_li", "李明", "高速交警冀州大队"),
+        ("lg_han", "韩涛", "临港治安派出所"),
+    ]:
+        line = next(line for line in table.splitlines() if line.startswith(username + " "))
+        assert line.split()[:3] == [username, name, station]
+    assert table.rstrip().endswith("Password for every demo login: fengqiao-demo")
+
+
+def test_the_four_units_of_the_seed_page_are_loaded_with_their_people(loaded: Loaded) -> None:
+    chiefs = {u.station.code: u.full_name for u in User.objects.filter(role="chief").select_related("station")}
+    assert {code: chiefs[code] for code in ["lucheng", "bozhen"]} == {"lucheng": "王晓建", "bozhen": "刘强"}
+    roles = set(User.objects.filter(station__code="lucheng").values_list("role", flat=True))
+    assert roles == {"chief", "officer", "auxiliary", "grid_worker", "volunteer"}
+    mediator = User.objects.get(station__code="bozhen", role="mediator")
+    assert mediator.partner is not None and mediator.partner.kind == "law_firm"
+
+
+def test_lucheng_answers_for_fourteen_thousand_residents(loaded: Loaded) -> None:
+    totals = dict(
+        GridPopulation.objects.filter(grid__station__code="lucheng")
+        .values_list("year")
+        .annotate(total=Sum("residents"))
+        .values_list("year", "total")
+    )
+    assert totals[2023] == 14_000
+    assert totals[2024] == 14_000
+    assert sorted(totals) == [2023, 2024, 2025, 2026]
+
+
+def test_lao_li_walks_the_whole_loop_from_november_2023_to_august_2024(loaded: Loaded) -> None:
+    matter = story("DEMO-laoli")
+    events = list(matter.events.all())
+    assert matter.stage == Stage.ARCHIVED
+    assert [e.to_stage for e in events] == [
+        "registered", "accepted", "assigned", "in_progress", "resolved", "called_back", "archived",
+    ]  # fmt: skip
+    assert (local(events[0].at).year, local(events[0].at).month) == (2023, 11)
+    assert (local(events[-1].at).year, local(events[-1].at).month) == (2024, 8)
+    assert "谁来收房就让他好看" in matter.description
+    assert matter.owner is not None and matter.owner.username == "wangxiaojian"
+    assert matter.outcome is not None and matter.outcome.code == "helped"
+
+
+def test_lao_li_was_helped_by_many_visits_and_partners_and_his_brother_said_thanks(loaded: Loaded) -> None:
+    matter = story("DEMO-laoli")
+    actions = list(matter.actions.select_related("partner"))
+    partners = {a.partner.name for a in actions if a.partner}
+    assert len(actions) >= 5
+    assert {"辛集市供水公司", "国网辛集市供电公司", "华丽社区居委会"} <= partners
+    handover = next(a for a in actions if "低保证" in a.note and a.occurred_at.date() == dt.date(2024, 8, 1))
+    assert handover.partner is not None and handover.partner.name == "华丽社区居委会"
+    callback = matter.events.get(to_stage=Stage.CALLED_BACK)
+    assert matter.satisfaction == "satisfied"
+    assert "弟弟" in callback.note and "感谢" in callback.note
+
+
+def test_every_story_is_in_its_real_stage(loaded: Loaded) -> None:
+    stages = dict(Matter.objects.filter(external_ref__startswith="DEMO-").values_list("external_ref", "stage"))
+    assert {ref: stages.get(ref) for ref in STORY_STAGES} == STORY_STAGES
+
+
+def test_aunt_liu_has_more_than_twenty_inquiry_records_and_a_dna_test(loaded: Loaded) -> None:
+    matter = story("DEMO-liuayi")
+    records = matter.actions.filter(kind="inquiry_record")
+    counted = sum(int(note.split("笔录")[1].split("份")[0]) for note in records.values_list("note", flat=True))
+    assert (matter.kind, matter.category.code) == ("household", "0605")
+    assert counted >= 20
+    assert matter.actions.filter(note__contains="91岁").exists()
+    assert local(matter.events.get(to_stage="resolved").at).date() - local(matter.reported_at).date() > dt.timedelta(
+        days=180
+    )
+
+
+def test_liu_and_zhang_called_again_and_again_within_a_month(loaded: Loaded) -> None:
+    calls = list(Matter.objects.filter(external_ref__startswith="DEMO-liuzhang-").order_by("reported_at"))
+    assert len(calls) >= 3
+    assert calls[-1].reported_at - calls[0].reported_at <= dt.timedelta(days=31)
+    assert {c.category.code for c in calls} == {"020501"}
+    assert all({p.person.name for p in c.parties.all()} == {"刘某", "张某"} for c in calls)
+    assert Person.objects.filter(station__code="bozhen", name__in=["刘某", "张某"]).count() == 2
+    assert [c.stage for c in calls[:-1]] == ["archived"] * (len(calls) - 1)
+    assert calls[-1].stage == "in_progress"
+
+
+def test_ms_li_was_warned_by_phone_then_at_her_door(loaded: Loaded) -> None:
+    matter = story("DEMO-linvshi")
+    kinds = list(matter.actions.values_list("kind", flat=True))
+    assert (matter.channel, matter.kind, matter.category.code) == ("anti_fraud", "fraud_warning", "0801")
+    assert kinds.index("phone_call") < kinds.index("visit")
+    assert (local(matter.reported_at).year, local(matter.reported_at).month) == (2024, 1)
+
+
+def test_the_backpack_must_be_back_before_the_train_to_beijing(loaded: Loaded) -> None:
+    matter = story("DEMO-lingang-backpack")
+    returned = matter.actions.get(note__contains="送到王女士手中")
+    assert matter.due_at == dt.datetime(2024, 7, 7, 14, 0, tzinfo=SHANGHAI)
+    assert matter.due_reason == "游客次日14:00火车返京"
+    assert local(returned.occurred_at) == dt.datetime(2024, 7, 7, 8, 0, tzinfo=SHANGHAI)
+    assert "锦旗" in matter.events.get(to_stage="called_back").note
+
+
+def test_the_wrong_way_rider_came_from_video_patrol_and_was_urgent(loaded: Loaded) -> None:
+    matter = story("DEMO-jizhou-nixing")
+    assert (matter.station.code, matter.channel, matter.priority) == ("jizhou", "video_patrol", "urgent")
+    assert matter.place == "邢衡高速邢台方向130公里"
+    assert matter.grid is not None
+
+
+def test_the_chiefs_log_in_with_the_demo_password_and_see_only_their_own_station(loaded: Loaded) -> None:
+    for username, code, own, other in [
+        ("wangxiaojian", "lucheng", "DEMO-laoli", "DEMO-liuayi"),
+        ("liuqiang", "bozhen", "DEMO-liuayi", "DEMO-laoli"),
+    ]:
+        assert Client().login(username=username, password=settings.DEMO_PASSWORD)
+        visible = matters_for_user(User.objects.get(username=username))
+        assert set(visible.values_list("station__code", flat=True)) == {code}
+        assert visible.filter(external_ref=own).exists()
+        assert not visible.filter(external_ref=other).exists()
+
+
+def test_a_demo_user_who_changed_the_password_keeps_it_when_the_demo_runs_again(loaded: Loaded) -> None:
+    officer = User.objects.get(username="lc_zhao")
+    officer.set_password("my own secret phrase")
+    officer.save()
+    run_demo()
+    assert Client().login(username="lc_zhao", password="my own secret phrase")
+    assert not Client().login(username="lc_zhao", password=settings.DEMO_PASSWORD)
+
+
+def test_every_station_has_open_and_overdue_work_in_every_stage(loaded: Loaded) -> None:
+    for code in STATIONS:
+        matters = Matter.objects.filter(station__code=code)
+        assert matters.open().filter(owner__isnull=False).exists(), code
+        assert matters.overdue().exists(), code
+    stages = set(Matter.objects.filter(station__code="lucheng").values_list("stage", flat=True))
+    assert {"registered", "accepted", "assigned", "in_progress", "resolved", "called_back", "archived"} <= stages
+
+
+def test_every_timeline_runs_forward_and_ends_before_now(loaded: Loaded) -> None:
+    now = timezone.now()
+    for matter in Matter.objects.filter(external_ref__startswith="DEMO-").prefetch_related("events", "actions"):
+        times = [e.at for e in matter.events.all()]
+        assert times == sorted(times), matter.external_ref
+        assert times[0] == matter.reported_at
+        assert max([*times, *(a.occurred_at for a in matter.actions.all())]) <= now, matter.external_ref
+
+
+def test_every_resident_id_number_passes_the_checksum(loaded: Loaded) -> None:
+    numbers = list(Person.objects.exclude(id_number="").values_list("id_number", flat=True))
+    assert len(numbers) > 100
+    assert [n for n in numbers if not is_valid(n)] == []
