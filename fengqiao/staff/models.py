@@ -16,7 +16,8 @@ class Role(models.TextChoices):
 
 # Roles that work matters of their station: see and move them through the loop.
 POLICE_ROLES = frozenset({Role.CHIEF, Role.OFFICER, Role.AUXILIARY})
-# Roles that may own a matter and may reveal personal data (sworn officers and their chief).
+# Sworn officers and their chief: they may reject, merge, transfer and reveal personal data. Any police role
+# may own a matter (an auxiliary only by taking it themselves).
 SWORN_ROLES = frozenset({Role.CHIEF, Role.OFFICER})
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fengqiao.lib.errors import DomainError
-from fengqiao.matters.models import ActionKind, Attachment, FollowUpAction, Matter
+from fengqiao.matters.models import OPEN_STAGES, ActionKind, Attachment, FollowUpAction, Matter
 from fengqiao.staff.models import User
 from fengqiao.stations.models import Partner
 
@@ -58,6 +58,7 @@ def add_action(matter: Matter, actor: User, action: ActionInput) -> FollowUpActi
     _check(matter, actor, action)
     checked = [(upload, *_inspect(upload)) for upload in action.files]
     with transaction.atomic():
+        _lock_open(matter)
         row = FollowUpAction.objects.create(
             matter=matter,
             kind=action.kind,
@@ -84,13 +85,24 @@ def _check(matter: Matter, actor: User, action: ActionInput) -> None:
     if actor.station_id != matter.station_id or not actor.is_police:
         raise DomainError("forbidden", _("You may not record actions on this matter."), status=403)
     if not matter.is_open:
-        raise DomainError("closed", _("This matter is closed; reopen it before recording actions."), status=409)
+        raise _closed()
     if action.kind not in ActionKind.values:
         raise DomainError("invalid", _("“%(value)s” is not a kind of action.") % {"value": action.kind}, "kind")
     if not action.note.strip():
         raise DomainError("required", _("Say what was done."), "note")
     if action.partner_id and not Partner.objects.filter(pk=action.partner_id, station_id=matter.station_id).exists():
         raise DomainError("invalid", _("That partner does not work with this station."), "partner")
+
+
+def _lock_open(matter: Matter) -> None:
+    """Re-read the stage under the row lock: the matter may have been closed since the caller loaded it."""
+    stage = Matter.objects.select_for_update().filter(pk=matter.pk).values_list("stage", flat=True).get()
+    if stage not in OPEN_STAGES:
+        raise _closed()
+
+
+def _closed() -> DomainError:
+    return DomainError("closed", _("This matter is closed; reopen it before recording actions."), status=409)
 
 
 def _inspect(upload: UploadedFile) -> tuple[str, str]:

@@ -72,7 +72,7 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
         matter.reference = f"{station.code.upper()}-{matter.reported_at:%Y}-{matter.pk:06d}"
         matter.save(update_fields=["reference"])
         for party in reg.parties:
-            add_party(matter, party)
+            _add_party(matter, party)
         MatterEvent.objects.create(
             matter=matter,
             from_stage="",
@@ -86,7 +86,7 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
     return matter
 
 
-def add_party(matter: Matter, party: PartyInput) -> Party:
+def _add_party(matter: Matter, party: PartyInput) -> Party:
     person = find_or_create_person(matter.station, party.name, party.phone, party.id_number)
     obj, _created = Party.objects.get_or_create(matter=matter, person=person, role=party.role)
     return obj

@@ -113,11 +113,14 @@ def _check_reachable(matter: Matter, to: Stage, step: Step) -> None:
             "now": Stage(matter.stage).label,
             "to": to.label,
         }
-        if to == Stage.ACCEPTED and matter.stage != Stage.REGISTERED:
+        if to == Stage.ACCEPTED and matter.is_open:
+            # Usually a colleague accepted it a moment ago: name them. A closed matter (rejected, archived …)
+            # keeps the plain message, which says why it cannot be accepted.
             by = matter.events.filter(to_stage=Stage.ACCEPTED).select_related("actor").last()
-            message = _("This matter has already been accepted by %(name)s.") % {
-                "name": str(by.actor) if by and by.actor else _("someone else")
-            }
+            if by is not None:
+                message = _("This matter has already been accepted by %(name)s.") % {
+                    "name": str(by.actor) if by.actor else _("someone else")
+                }
         raise DomainError(code, message, "to", status=status)
 
 
