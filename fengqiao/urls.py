@@ -5,5 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("fengqiao.api.urls")),
+    path("open311/v2/", include("fengqiao.open311.urls")),
+    path("report/", include("fengqiao.reports.urls")),
+    path("imports/", include("fengqiao.imports.urls")),
     path("", include("fengqiao.web.urls")),
 ]
