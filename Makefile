@@ -34,8 +34,8 @@ run: demo  ## set up everything and serve the demo on http://127.0.0.1:8000
 test: install browser-deps lint typecheck pytest  ## ruff, mypy and the whole pytest suite
 
 lint: install  ## ruff
-	$(BIN)/ruff check fengqiao tests
-	$(BIN)/ruff format --check fengqiao tests
+	$(BIN)/ruff check fengqiao tests bench
+	$(BIN)/ruff format --check fengqiao tests bench
 
 typecheck: install  ## mypy --strict with django-stubs
 	$(BIN)/mypy fengqiao
@@ -52,6 +52,9 @@ lock:  ## re-pin requirements/*.txt from pyproject.toml
 
 messages: install  ## compile the translation catalogues (.po → .mo) without GNU gettext
 	$(BIN)/python scripts/compile_messages.py
+
+bench: install  ## benchmarks; the latest figures are kept in docs/benchmarks.md
+	$(BIN)/python bench/knox.py
 
 clean:  ## remove the virtual environment and local data
 	rm -rf $(VENV) var
