@@ -11,6 +11,7 @@ class Notification(models.Model):
         ESCALATED = "escalated", _("Overdue, escalated")
         REOPENED = "reopened", _("Reopened after an unsatisfied callback")
         REGISTERED = "registered", _("New matter registered")
+        RISK_HIGH = "risk_high", _("High risk sign in a new matter")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

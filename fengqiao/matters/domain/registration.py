@@ -8,13 +8,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fengqiao.analysis.models import RiskLevel
+from fengqiao.analysis.risk import Assessment, assess, store_assessment
 from fengqiao.codes.models import Code, CodeTable
 from fengqiao.lib.errors import DomainError
 from fengqiao.matters.domain import deadlines
 from fengqiao.matters.models import Channel, Kind, Matter, MatterEvent, Party, PartyRole, Priority, Stage
 from fengqiao.matters.search import refresh_search_doc
+from fengqiao.matters.signals import matter_registered
+from fengqiao.notifications.domain import notify_after_commit
+from fengqiao.notifications.models import Notification
 from fengqiao.people.domain import find_or_create_person
-from fengqiao.staff.models import User
+from fengqiao.staff.models import Role, User
 from fengqiao.stations.models import Station
 
 
@@ -48,13 +53,14 @@ class Registration:
 def register(station: Station, actor: User | None, reg: Registration) -> Matter:
     """Create a matter in stage `registered` with its parties and first event, atomically."""
     category = _validate(reg)
+    risk = assess(reg.description)  # before the deadlines, which depend on the priority a high risk raises
     with transaction.atomic():
         matter = Matter(
             station=station,
             kind=reg.kind,
             channel=reg.channel,
             category=category,
-            priority=reg.priority,
+            priority=_raised_priority(reg.priority, risk),
             description=reg.description.strip(),
             address_text=reg.address.strip(),
             reported_at=reg.reported_at or timezone.now(),
@@ -83,7 +89,27 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
             data={"channel": reg.channel},
         )
         refresh_search_doc(matter)
+        _record_risk(matter, risk)
+        # Receivers (repeat-call analysis …) write in this transaction: a matter is never half-analysed.
+        matter_registered.send(sender=Matter, matter=matter)
     return matter
+
+
+def _raised_priority(priority: str, risk: Assessment) -> str:
+    """A high risk sign makes a normal or low matter high; urgent stays urgent."""
+    if risk.level == RiskLevel.HIGH and priority in (Priority.NORMAL, Priority.LOW):
+        return Priority.HIGH
+    return priority
+
+
+def _record_risk(matter: Matter, risk: Assessment) -> None:
+    store_assessment(matter, risk)
+    if risk.level != RiskLevel.HIGH:
+        return
+    sign = next(hit for hit in risk.hits if hit.counted)
+    chiefs = User.objects.filter(station=matter.station, role=Role.CHIEF, is_active=True)
+    for chief in chiefs:
+        notify_after_commit(chief.pk, matter.pk, Notification.Verb.RISK_HIGH, sign.describe())
 
 
 def _add_party(matter: Matter, party: PartyInput) -> Party:
