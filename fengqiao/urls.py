@@ -8,5 +8,6 @@ urlpatterns = [
     path("open311/v2/", include("fengqiao.open311.urls")),
     path("report/", include("fengqiao.reports.urls")),
     path("imports/", include("fengqiao.imports.urls")),
+    path("analysis/", include("fengqiao.analysis.urls")),
     path("", include("fengqiao.web.urls")),
 ]
