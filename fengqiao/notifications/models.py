@@ -12,6 +12,7 @@ class Notification(models.Model):
         REOPENED = "reopened", _("Reopened after an unsatisfied callback")
         REGISTERED = "registered", _("New matter registered")
         RISK_HIGH = "risk_high", _("High risk sign in a new matter")
+        REPEAT_CALLS = "repeat_calls", _("Repeat calls about the same place or people")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
