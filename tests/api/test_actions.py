@@ -64,8 +64,10 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_written(api, of
 
 
 def test_a_form_with_a_bad_field_names_it(api, officer, matter):  # type: ignore[no-untyped-def]
-    response = api(officer).post_form(
-        f"/matters/{matter.pk}/actions", {"kind": "visit", "note": "走访", "partner": "x"}
+    response = api(officer).client.post(
+        f"/api/v1/matters/{matter.pk}/actions",
+        {"kind": "visit", "note": "走访", "partner": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     error = error_of(response)

@@ -82,9 +82,11 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(  # type: 
 def test_a_bad_id_number_is_explained_in_words(api, officer):  # type: ignore[no-untyped-def]
     body = with_(parties=[{"name": "老李", "id_number": "110105194912310021"}])
 
-    error = error_of(api(officer).post("/matters", body))
+    response = api(officer).client.post(
+        "/api/v1/matters", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
-    assert error["message"] == "This is not a valid 18-digit ID number."
+    assert error_of(response)["message"] == "This is not a valid 18-digit ID number."
 
 
 def test_a_missing_field_message_follows_the_request_language(api, officer):  # type: ignore[no-untyped-def]
@@ -108,7 +110,9 @@ def test_garbage_instead_of_json_is_a_400(api, officer, garbage: str):  # type: 
 
 
 def test_a_json_list_is_not_a_matter(api, officer):  # type: ignore[no-untyped-def]
-    response = api(officer).post("/matters", [LAO_LI])
+    response = api(officer).client.post(
+        "/api/v1/matters", [LAO_LI], content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 400
     assert error_of(response) == {

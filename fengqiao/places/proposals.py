@@ -1,0 +1,150 @@
+"""Addresses proposed as new standard addresses: recorded once, accepted into a StandardAddress, or rejected."""
+
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fengqiao.lib.errors import DomainError
+from fengqiao.places.index import StandardFields, standard_fields
+from fengqiao.places.models import ProposalStatus, StandardAddressProposal
+from fengqiao.places.resolution import AddressResolution
+from fengqiao.staff.models import User
+from fengqiao.stations.models import CommunityGrid, StandardAddress
+
+KEY_LENGTH = 255
+
+
+def propose_address(resolution: AddressResolution) -> StandardAddressProposal | None:
+    """The pending proposal for an unmatched address, created the first time the address is seen."""
+    if not resolution.needs_review:
+        return None
+    draft = _proposal(resolution)
+    proposal, _created = StandardAddressProposal.objects.get_or_create(
+        station=draft.station,
+        key=draft.key,
+        status=ProposalStatus.PENDING,
+        defaults={"text": draft.text, "parsed": draft.parsed},
+    )
+    return proposal
+
+
+def propose_addresses(resolutions: Iterable[AddressResolution]) -> int:
+    """propose_address for a batch (an import): one insert; addresses already pending are left as they are.
+
+    Returns how many distinct addresses of the batch are pending review.
+    """
+    new: dict[tuple[int, str], StandardAddressProposal] = {}
+    for resolution in resolutions:
+        if resolution.needs_review:
+            proposal = _proposal(resolution)
+            new.setdefault((proposal.station_id, proposal.key), proposal)
+    StandardAddressProposal.objects.bulk_create(new.values(), ignore_conflicts=True)
+    return len(new)
+
+
+def _proposal(resolution: AddressResolution) -> StandardAddressProposal:
+    parsed = resolution.parsed
+    document = {**parsed.to_dict(), "standard": asdict(standard_fields(parsed)), "confidence": resolution.confidence}
+    return StandardAddressProposal(
+        station=resolution.station,
+        key=parsed.normalized[:KEY_LENGTH],
+        text=resolution.text[:KEY_LENGTH],
+        parsed=document,
+        status=ProposalStatus.PENDING,
+    )
+
+
+def accept_proposal(proposal_id: int, actor: User) -> StandardAddress:
+    """Create the standard address the proposal describes (or link the one that exists by now) and close it."""
+    with transaction.atomic():
+        proposal = _pending_for(proposal_id, actor)
+        fields = StandardFields(**proposal.parsed["standard"])
+        address = _standard_address(proposal, fields)
+        proposal.address = address
+        _decide(proposal, actor, ProposalStatus.ACCEPTED, "", ["address"])
+    return address
+
+
+def reject_proposal(proposal_id: int, actor: User, reason: str) -> StandardAddressProposal:
+    if not reason.strip():
+        raise DomainError("required", _("Give the reason for rejecting this address."), "reason")
+    with transaction.atomic():
+        proposal = _pending_for(proposal_id, actor)
+        _decide(proposal, actor, ProposalStatus.REJECTED, reason.strip(), [])
+    return proposal
+
+
+def may_review(actor: User, proposal: StandardAddressProposal) -> bool:
+    """Standard addresses are police records (一标三实): a sworn officer of the station decides."""
+    return actor.is_active and actor.is_sworn and actor.station_id == proposal.station_id
+
+
+def _pending_for(proposal_id: int, actor: User) -> StandardAddressProposal:
+    proposal = StandardAddressProposal.objects.select_for_update().filter(pk=proposal_id).first()
+    if proposal is None or actor.station_id != proposal.station_id:
+        raise DomainError("not_found", _("No such proposed address."), status=404)
+    if not may_review(actor, proposal):
+        raise DomainError(
+            "forbidden", _("Only a sworn officer of the station decides on standard addresses."), status=403
+        )
+    if proposal.status != ProposalStatus.PENDING:
+        raise DomainError(
+            "conflict",
+            _("This address was already %(status)s.") % {"status": proposal.get_status_display().lower()},
+            status=409,
+        )
+    return proposal
+
+
+def _decide(proposal: StandardAddressProposal, actor: User, status: str, reason: str, fields: list[str]) -> None:
+    proposal.status, proposal.decided_by, proposal.decided_at, proposal.reason = status, actor, timezone.now(), reason
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "reason", *fields])
+
+
+def _standard_address(proposal: StandardAddressProposal, fields: StandardFields) -> StandardAddress:
+    community = proposal.station.communities.filter(pk=fields.community_id).first() if fields.community_id else None
+    address = StandardAddress(
+        station=proposal.station,
+        community=community,
+        estate=fields.estate,
+        building=fields.building,
+        unit=fields.unit,
+        room=fields.room,
+        remainder=fields.remainder,
+    )
+    _check_lengths(address)
+    existing = StandardAddress.objects.filter(station=proposal.station, full_text=address.compose()).first()
+    if existing is not None:
+        return existing
+    address.grid = _grid_of(address)
+    address.save()
+    return address
+
+
+def _check_lengths(address: StandardAddress) -> None:
+    for name in ("estate", "building", "unit", "room", "remainder"):
+        field = StandardAddress._meta.get_field(name)
+        assert isinstance(field, models.CharField) and field.max_length is not None
+        if len(getattr(address, name)) > field.max_length:
+            raise DomainError(
+                "invalid",
+                _("The %(field)s of this address is longer than %(limit)d characters.")
+                % {"field": field.verbose_name, "limit": field.max_length},
+                name,
+            )
+
+
+def _grid_of(address: StandardAddress) -> CommunityGrid | None:
+    """The one grid of the building's other addresses, else of the community's; None when they differ."""
+    if address.community is None:
+        return None
+    siblings = StandardAddress.objects.filter(station=address.station, community=address.community).exclude(grid=None)
+    groups = [siblings.filter(building=address.building)] if address.building else []
+    for group in [*groups, siblings]:
+        grids = set(group.values_list("grid_id", flat=True))
+        if len(grids) == 1:
+            return CommunityGrid.objects.filter(pk=grids.pop()).first()
+    return None
