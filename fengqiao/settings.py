@@ -161,6 +161,13 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("FENGQIAO_ATTACHMENT_MAX_BYTES", str(2
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Resident reports (/report/): per-IP limit on accepted reports, photo size, proxies in front of the app.
+# The limit counts in the default cache: with several worker processes, configure a shared cache (CACHES).
+REPORT_RATE_LIMIT = int(os.environ.get("FENGQIAO_REPORT_RATE_LIMIT", "5"))
+REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("FENGQIAO_REPORT_RATE_WINDOW_SECONDS", "3600"))
+REPORT_PHOTO_MAX_BYTES = int(os.environ.get("FENGQIAO_REPORT_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+REPORT_TRUSTED_PROXIES = int(os.environ.get("FENGQIAO_TRUSTED_PROXIES", "0"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_flag("FENGQIAO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -56,7 +56,7 @@ class ActionInput:
 def add_action(matter: Matter, actor: User, action: ActionInput) -> FollowUpAction:
     """Record one follow-up action and its attachments, all or nothing."""
     _check(matter, actor, action)
-    checked = [(upload, *_inspect(upload)) for upload in action.files]
+    checked = [(upload, *inspect_upload(upload)) for upload in action.files]
     with transaction.atomic():
         _lock_open(matter)
         row = FollowUpAction.objects.create(
@@ -105,7 +105,7 @@ def _closed() -> DomainError:
     return DomainError("closed", _("This matter is closed; reopen it before recording actions."), status=409)
 
 
-def _inspect(upload: UploadedFile) -> tuple[str, str]:
+def inspect_upload(upload: UploadedFile) -> tuple[str, str]:
     """The sniffed content type and the SHA-256 of an upload, or a DomainError naming the file."""
     name = upload.name or "file"
     if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES:
