@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fengqiao.lib import idnumber
 from fengqiao.lib.masking import mask_id_number, mask_phone
@@ -19,7 +20,7 @@ class Person(models.Model):
     station = models.ForeignKey(
         "stations.Station", on_delete=models.CASCADE, related_name="persons", verbose_name=_("station")
     )
-    name = models.CharField(_("name"), max_length=64)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True, validators=[validate_id_number])
     note = models.CharField(_("note"), max_length=255, blank=True)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 division_code = RegexValidator(
     r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$",
@@ -35,8 +36,8 @@ class StationArea(models.Model):
 
 class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("address proposal", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("address proposal", "Rejected")
 
 
 class StandardAddressProposal(models.Model):
