@@ -3,6 +3,7 @@
 from ninja import NinjaAPI, Swagger
 
 from fengqiao.api import auth, codes, errors, matters, persons
+from fengqiao.devices.api import router as devices_router
 
 api = NinjaAPI(
     title="Fengqiao API",
@@ -19,3 +20,4 @@ api.add_router("/auth", auth.router)
 api.add_router("/matters", matters.router)
 api.add_router("/persons", persons.router)
 api.add_router("/codes", codes.router)
+api.add_router("/devices", devices_router)
