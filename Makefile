@@ -55,6 +55,7 @@ messages: install  ## compile the translation catalogues (.po → .mo) without G
 
 bench: install  ## benchmarks; the latest figures are kept in docs/benchmarks.md
 	$(BIN)/python bench/knox.py
+	$(BIN)/python bench/risk.py
 
 clean:  ## remove the virtual environment and local data
 	rm -rf $(VENV) var
