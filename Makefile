@@ -28,7 +28,8 @@ migrate: install  ## create or update the database (SQLite in var/ unless DATABA
 demo: migrate  ## load the demo stations (idempotent) and print the logins
 	$(BIN)/fengqiao demo
 
-run: demo  ## set up everything and serve the demo on http://127.0.0.1:8000
+run: demo  ## set up everything and serve the demo on http://127.0.0.1:8000 (with the background worker)
+	@$(BIN)/fengqiao work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/fengqiao runserver --noreload $(HOST):$(PORT)
 
 test: install browser-deps lint typecheck pytest  ## ruff, mypy and the whole pytest suite
@@ -56,6 +57,9 @@ messages: install  ## compile the translation catalogues (.po → .mo) without G
 bench: install  ## benchmarks; the latest figures are kept in docs/benchmarks.md
 	$(BIN)/python bench/knox.py
 	$(BIN)/python bench/risk.py
+	$(BIN)/python bench/repeats.py
+	$(BIN)/python bench/import_calls.py --rows 1000000
+	$(BIN)/python bench/stats.py
 
 clean:  ## remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fengqiao.matters",
     "fengqiao.notifications",
     "fengqiao.analysis",
+    "fengqiao.stats",
     "fengqiao.places",
     "fengqiao.imports",
     "fengqiao.reports",

@@ -9,5 +9,6 @@ urlpatterns = [
     path("report/", include("fengqiao.reports.urls")),
     path("imports/", include("fengqiao.imports.urls")),
     path("analysis/", include("fengqiao.analysis.urls")),
+    path("stats/", include("fengqiao.stats.urls")),
     path("", include("fengqiao.web.urls")),
 ]

@@ -2,8 +2,10 @@
 
 from ninja import NinjaAPI, Swagger
 
+from fengqiao.analysis.api import router as analysis_router
 from fengqiao.api import auth, codes, errors, matters, persons
 from fengqiao.devices.api import router as devices_router
+from fengqiao.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="Fengqiao API",
@@ -21,3 +23,5 @@ api.add_router("/matters", matters.router)
 api.add_router("/persons", persons.router)
 api.add_router("/codes", codes.router)
 api.add_router("/devices", devices_router)
+api.add_router("/analysis", analysis_router)
+api.add_router("/stats", stats_router)

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from fengqiao.analysis.repeats import repeat_views
 from fengqiao.api.schemas import (
     ActionOut,
     AttachmentOut,
@@ -18,6 +19,7 @@ from fengqiao.api.schemas import (
     MatterSummaryOut,
     PartyOut,
     PersonRef,
+    RepeatOut,
     StepOut,
 )
 from fengqiao.matters.domain.transitions import allowed_steps, may_take
@@ -70,6 +72,22 @@ def matter_detail(viewer: User, matter: Matter) -> MatterOut:
             for stage in allowed_steps(matter)
             if may_take(viewer, matter, stage)
         ],
+        repeat=repeat_out(matter),
+    )
+
+
+def repeat_out(matter: Matter) -> RepeatOut | None:
+    """The matter's largest repeat group (two queries; the list endpoint does not show it)."""
+    views = repeat_views(matter)
+    if not views:
+        return None
+    view = views[0]
+    return RepeatOut(
+        group=view.group.pk,
+        count=view.group.count,
+        window_days=view.group.window_days,
+        reasons=view.reasons,
+        matters=view.matter_ids,
     )
 
 

@@ -255,6 +255,14 @@ class MatterSummaryOut(Schema):
     overdue: bool
 
 
+class RepeatOut(Schema):
+    group: int = Field(description="The repeat group's id.")
+    count: int = Field(description="Calls in the group.")
+    window_days: int
+    reasons: list[str] = Field(description="same_address, same_phone, same_person or same_parties.")
+    matters: list[int] = Field(description="Ids of the group's matters, oldest call first.")
+
+
 class MatterOut(MatterSummaryOut):
     channel: str
     channel_label: str
@@ -271,6 +279,7 @@ class MatterOut(MatterSummaryOut):
     events: list[EventOut]
     actions: list[ActionOut]
     allowed_steps: list[StepOut] = Field(description="The steps you may take now.")
+    repeat: RepeatOut | None = Field(default=None, description="The largest repeat-call group of the matter.")
 
 
 class MatterFilter(Schema):

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fengqiao.demo.devices import load_devices
+from fengqiao.demo.history import load_history
 from fengqiao.demo.ordinary import FLAVOURS, ordinary_stories
 from fengqiao.demo.script import Cast, play
 from fengqiao.demo.stations import DEMO_USERNAMES, load_stations
@@ -32,6 +33,7 @@ def load_demo(now: dt.datetime | None = None) -> Summary:
         stories = all_stories(now) + [story for code in FLAVOURS for story in ordinary_stories(code, now)]
         created = sum(1 for story in stories if play(story, cast) is not None)
         load_devices()  # after the stories: the blockers' alarms sit beside the lift-alarm matters
+        load_history()  # 鹿城's Jan–Jul 2023/2024 background: the newspaper's figures (fengqiao/demo/history.py)
     _mark_history_read()
     return Summary(created=created, present=len(stories) - created)
 

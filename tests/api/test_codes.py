@@ -89,6 +89,8 @@ def test_the_openapi_document_lists_every_path(anonymous):  # type: ignore[no-un
         "/api/v1/codes/{table}",
         "/api/v1/devices/events",
         "/api/v1/devices/alarms",
+        "/api/v1/analysis/hotspots",
+        "/api/v1/stats/summary",
     }
     action_body = document["paths"]["/api/v1/matters/{matter_id}/actions"]["post"]["requestBody"]["content"]
     assert set(action_body) == {"application/json", "multipart/form-data"}

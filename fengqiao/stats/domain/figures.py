@@ -1,0 +1,291 @@
+"""KPI figures from the rollup: any period, compared with another, absolute and per 10,000 residents.
+
+All count and rate KPIs of all asked periods come from ONE aggregate query over the rollup rows of those
+periods (a conditional sum per KPI × period); each median needs one small query over the time histogram.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Func, Q, QuerySet, Sum
+from django.db.models.functions import Substr, TruncMonth
+
+from fengqiao.stations.models import GridPopulation
+from fengqiao.stats.domain.filters import ROLLUP, filter_q
+from fengqiao.stats.domain.periods import Compare, Period, add_months, month_end
+from fengqiao.stats.models import (
+    Kpi,
+    KpiKind,
+    StatsResolveTime,
+    StatsResolveTimeMonth,
+    StatsRollup,
+    StatsRollupMonth,
+)
+
+Value = float | None
+PER = 10_000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One station or several (a county), optionally narrowed to one community grid."""
+
+    station_ids: tuple[int, ...]
+    grid_id: int | None = None
+
+    def rows(self, model: Any) -> QuerySet[Any]:
+        rows = model.objects.filter(station_id__in=self.station_ids)
+        return rows.filter(grid_id=self.grid_id) if self.grid_id is not None else rows
+
+
+@dataclass(frozen=True)
+class Figure:
+    kpi: Kpi
+    value: Value
+    previous: Value
+    per_10k: Value
+    previous_per_10k: Value
+
+    @property
+    def change_pct(self) -> Value:
+        return change_pct(self.value, self.previous)
+
+    @property
+    def per_10k_change_pct(self) -> Value:
+        return change_pct(self.per_10k, self.previous_per_10k)
+
+
+def change_pct(value: Value, previous: Value) -> Value:
+    """Relative change in per cent, two decimals; None when there is nothing to compare with."""
+    if value is None or not previous:
+        return None
+    return round((value - previous) / previous * 100, 2)
+
+
+def active_kpis() -> list[Kpi]:
+    return list(Kpi.objects.filter(active=True))
+
+
+def summary(scope: Scope, period: Period, compare: Compare, kpis: Sequence[Kpi] | None = None) -> list[Figure]:
+    kpis = list(kpis) if kpis is not None else active_kpis()
+    earlier = period.previous(compare)
+    found = values(kpis, scope, [period, earlier])
+    now_people, then_people = population(scope, period.end.year), population(scope, earlier.end.year)
+    return [
+        Figure(
+            kpi,
+            found[kpi.code, 0],
+            found[kpi.code, 1],
+            per_10k(kpi, found[kpi.code, 0], now_people),
+            per_10k(kpi, found[kpi.code, 1], then_people),
+        )
+        for kpi in kpis
+    ]
+
+
+def per_10k(kpi: Kpi, value: Value, residents: int | None) -> Value:
+    if not kpi.per_10k or value is None or not residents:
+        return None
+    return value * PER / residents
+
+
+def values(kpis: Sequence[Kpi], scope: Scope, periods: Sequence[Period]) -> dict[tuple[str, int], Value]:
+    """{(kpi code, index of the period): value} for every KPI and period."""
+    result: dict[tuple[str, int], Value] = {}
+    sums = _sums(kpis, scope, periods)
+    for kpi in kpis:
+        for index, period in enumerate(periods):
+            if kpi.kind == KpiKind.MEDIAN_HOURS:
+                result[kpi.code, index] = median(histogram(kpi, scope, period))
+            else:
+                result[kpi.code, index] = _value(kpi, sums, index)
+    return result
+
+
+def parts(kpi: Kpi) -> dict[str, tuple[str, Q]]:
+    """The measure and rollup filter of each part of a KPI: `value` for a count, `num` and `den` for a rate."""
+    base = filter_q(kpi.filter, ROLLUP)
+    if kpi.kind == KpiKind.COUNT:
+        return {"value": ("matters", base)}
+    if kpi.kind == KpiKind.RATE:
+        return {
+            name: (spec["measure"], base & filter_q(spec.get("filter", {}), ROLLUP))
+            for name, spec in (("num", kpi.numerator), ("den", kpi.denominator))
+        }
+    return {}
+
+
+def _sums(kpis: Sequence[Kpi], scope: Scope, periods: Sequence[Period]) -> dict[tuple[str, int, str], int]:
+    """Whole months from the monthly table, the ragged ends of the periods from the daily one; added up."""
+    totals: dict[tuple[str, int, str], int] = {}
+    for model, where in ((StatsRollupMonth, month_q), (StatsRollup, day_q)):
+        aliases: dict[str, tuple[str, int, str]] = {}
+        aggregates: dict[str, Sum] = {}
+        wanted = Q(pk__in=[])
+        for index, period in enumerate(periods):
+            inside = where(period)
+            if inside is None:
+                continue
+            wanted |= inside
+            for kpi in kpis:
+                for part, (measure, q) in parts(kpi).items():
+                    alias = f"v{len(aliases)}"
+                    aliases[alias] = (kpi.code, index, part)
+                    aggregates[alias] = Sum(measure, filter=inside & q)
+        if not aggregates:
+            continue
+        row = scope.rows(model).filter(wanted).aggregate(**aggregates)
+        for alias, key in aliases.items():
+            totals[key] = totals.get(key, 0) + (row[alias] or 0)
+    return totals
+
+
+def _value(kpi: Kpi, sums: dict[tuple[str, int, str], int], index: int) -> Value:
+    if kpi.kind == KpiKind.COUNT:
+        return float(sums.get((kpi.code, index, "value"), 0))
+    return rate(sums.get((kpi.code, index, "num"), 0), sums.get((kpi.code, index, "den"), 0))
+
+
+def rate(numerator: int, denominator: int) -> Value:
+    return numerator / denominator * 100 if denominator else None
+
+
+def whole_months(period: Period) -> tuple[dt.date, dt.date] | None:
+    """The first days of the first and the last whole calendar month inside the period, if any."""
+    first = period.start if period.start.day == 1 else add_months(period.start, 1)
+    last = period.end if period.end == month_end(period.end) else period.end.replace(day=1) - dt.timedelta(days=1)
+    return (first, last.replace(day=1)) if first <= last else None
+
+
+def ragged_days(period: Period) -> list[tuple[dt.date, dt.date]]:
+    """The days of the period outside its whole months: its head and its tail."""
+    months = whole_months(period)
+    if months is None:
+        return [(period.start, period.end)]
+    ends = []
+    if period.start < months[0]:
+        ends.append((period.start, months[0] - dt.timedelta(days=1)))
+    if month_end(months[1]) < period.end:
+        ends.append((month_end(months[1]) + dt.timedelta(days=1), period.end))
+    return ends
+
+
+def month_q(period: Period) -> Q | None:
+    months = whole_months(period)
+    return Q(month__range=months) if months else None
+
+
+def day_q(period: Period) -> Q | None:
+    q = None
+    for first, last in ragged_days(period):
+        part = Q(day__range=(first, last))
+        q = part if q is None else q | part
+    return q
+
+
+def histogram(kpi: Kpi, scope: Scope, period: Period) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for model, where in ((StatsResolveTimeMonth, month_q), (StatsResolveTime, day_q)):
+        inside = where(period)
+        if inside is None:
+            continue
+        rows = (
+            scope.rows(model)
+            .filter(inside & filter_q(kpi.filter, ROLLUP))
+            .order_by()
+            .values("hours")
+            .annotate(n=Sum("matters"))
+        )
+        for row in rows:
+            counts[row["hours"]] = counts.get(row["hours"], 0) + row["n"]
+    return counts
+
+
+def median(counts: dict[int, int]) -> Value:
+    """The median of a histogram {value: how many}; the mean of the two middle values for an even total."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    wanted, seen, middle = {(total - 1) // 2, total // 2}, 0, []
+    for value in sorted(counts):
+        for position in sorted(wanted):
+            if seen <= position < seen + counts[value]:
+                middle.append(value)
+        seen += counts[value]
+    return sum(middle) / len(middle)
+
+
+def population(scope: Scope, year: int) -> int | None:
+    """Residents in the scope's grids in `year`; a year without figures takes the latest earlier one."""
+    rows = GridPopulation.objects.filter(grid__station_id__in=scope.station_ids, year__lte=year)
+    if scope.grid_id is not None:
+        rows = rows.filter(grid_id=scope.grid_id)
+    totals = dict(rows.order_by().values_list("year").annotate(total=Sum("residents")))
+    return totals[max(totals)] if totals else None
+
+
+def grid_populations(station_ids: Sequence[int], year: int) -> dict[int, int]:
+    """Residents per grid in `year` (or the grid's latest earlier year)."""
+    result: dict[int, tuple[int, int]] = {}
+    rows = GridPopulation.objects.filter(grid__station_id__in=station_ids, year__lte=year)
+    for grid_id, row_year, residents in rows.values_list("grid_id", "year", "residents"):
+        if grid_id not in result or result[grid_id][0] < row_year:
+            result[grid_id] = (row_year, residents)
+    return {grid_id: residents for grid_id, (_year, residents) in result.items()}
+
+
+# ---- grouped series for charts and report tables -------------------------------------------------------------
+
+
+def _group_key(by: str, monthly: bool) -> Func | F:
+    if by == "month":
+        return F("month") if monthly else TruncMonth("day")
+    return F("grid_id") if by == "grid" else Substr("category", 1, 2)
+
+
+def grouped(kpi: Kpi, scope: Scope, period: Period, by: str) -> dict[Any, Value]:
+    """The KPI's value per month, per grid (id, None for no grid) or per top-level category code."""
+    if kpi.kind == KpiKind.MEDIAN_HOURS:
+        return _grouped_median(kpi, scope, period, by)
+    # The KPI's filter goes inside the sums: a group with no matching matters still shows, as 0.
+    sums = {part: Sum(measure, filter=q) for part, (measure, q) in parts(kpi).items()}
+    totals: dict[Any, dict[str, int]] = {}
+    for model, where, monthly in ((StatsRollupMonth, month_q, True), (StatsRollup, day_q, False)):
+        inside = where(period)
+        if inside is None:
+            continue
+        rows = scope.rows(model).filter(inside).annotate(key=_group_key(by, monthly)).order_by().values("key")
+        for row in rows.annotate(**sums):
+            total = totals.setdefault(_key(row["key"]), {})
+            for part in sums:
+                total[part] = total.get(part, 0) + (row[part] or 0)
+    if kpi.kind == KpiKind.COUNT:
+        return {key: float(total["value"]) for key, total in totals.items()}
+    return {key: rate(total["num"], total["den"]) for key, total in totals.items()}
+
+
+def _grouped_median(kpi: Kpi, scope: Scope, period: Period, by: str) -> dict[Any, Value]:
+    counts: dict[Any, dict[int, int]] = {}
+    for model, where, monthly in ((StatsResolveTimeMonth, month_q, True), (StatsResolveTime, day_q, False)):
+        inside = where(period)
+        if inside is None:
+            continue
+        rows = (
+            scope.rows(model)
+            .filter(inside & filter_q(kpi.filter, ROLLUP))
+            .annotate(key=_group_key(by, monthly))
+            .order_by()
+            .values("key", "hours")
+            .annotate(n=Sum("matters"))
+        )
+        for row in rows:
+            histogram = counts.setdefault(_key(row["key"]), {})
+            histogram[row["hours"]] = histogram.get(row["hours"], 0) + row["n"]
+    return {group: median(histogram) for group, histogram in counts.items()}
+
+
+def _key(value: Any) -> Any:
+    # TruncMonth gives a date on PostgreSQL and SQLite alike, but guard against a datetime from other backends.
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -1,0 +1,248 @@
+"""The rollup: matters and their event rows counted per station × local day × dimensions.
+
+`rebuild_days()` recomputes whole (station, day) slices from the raw rows, so it is always safe to run again:
+after each commit for the days that changed (see `fengqiao.stats.receivers`) and for everything with
+`fengqiao stats rebuild`. A matter's measures belong to its reporting day, so a change to a matter touches only
+the slice of that day.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.sql.compiler import SQLCompiler
+
+from fengqiao.matters.models import Escalation, Matter, MatterEvent, Satisfaction, Stage
+from fengqiao.stats.domain.periods import LOCAL, add_months, local_midnight, month_end
+from fengqiao.stats.models import (
+    RollupDimensions,
+    StatsResolveTime,
+    StatsResolveTimeMonth,
+    StatsRollup,
+    StatsRollupMonth,
+)
+
+# Callback answers that count as satisfied (满意 and 基本满意).
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+BATCH = 5000
+DIMENSIONS = ("grid_id", "day", "category__code", "channel", "kind")
+
+
+class WholeHoursBetween(Func):
+    """Whole hours from the first to the second instant, both cut to the second (as `whole_hours` does)."""
+
+    output_field = IntegerField()
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
+        start, start_params = compiler.compile(self.source_expressions[0])
+        end, end_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "postgresql":
+            seconds = f"FLOOR(EXTRACT(EPOCH FROM {end})) - FLOOR(EXTRACT(EPOCH FROM {start}))"
+            sql = f"CAST(FLOOR(({seconds}) / 3600) AS integer)"
+        else:
+            sql = f"((CAST(strftime('%%s', {end}) AS integer) - CAST(strftime('%%s', {start}) AS integer)) / 3600)"
+        return sql, [*end_params, *start_params]
+
+
+def whole_hours(start: dt.datetime, end: dt.datetime) -> int:
+    return (int(end.timestamp()) - int(start.timestamp())) // 3600
+
+
+def resolution(first: bool = True) -> Subquery:
+    """When the matter was first (or last) resolved; a reopened matter keeps its first resolution."""
+    order = ("at", "id") if first else ("-at", "-id")
+    events = MatterEvent.objects.filter(matter=OuterRef("pk"), to_stage=Stage.RESOLVED).order_by(*order)
+    return Subquery(events.values("at")[:1])
+
+
+def overdue_q() -> Q:
+    """Escalated (督办) at some step, or resolved after the resolve deadline.
+
+    The last resolution counts, against the deadline in force: reopening gives a matter a new deadline.
+    """
+    return Q(escalated=True) | Q(last_resolved__gt=F("due_at"))
+
+
+def annotated(matters: QuerySet[Matter]) -> QuerySet[Matter]:
+    return matters.annotate(
+        day=TruncDate("reported_at", tzinfo=LOCAL),
+        first_resolved=resolution(first=True),
+        last_resolved=resolution(first=False),
+        escalated=Exists(Escalation.objects.filter(matter=OuterRef("pk"))),
+    )
+
+
+def runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days merged into (first, last) runs, so that a month of changes is one range, not thirty."""
+    result: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if result and day == result[-1][1] + dt.timedelta(days=1):
+            result[-1] = (result[-1][0], day)
+        else:
+            result.append((day, day))
+    return result
+
+
+def rebuild_days(station_id: int, days: Iterable[dt.date] | None = None) -> int:
+    """Recompute the station's rollup for these local days (all days when None); returns the rows written."""
+    ranges = runs(days) if days is not None else None
+    if ranges == []:
+        return 0
+    matters = Matter.objects.filter(station_id=station_id)
+    rollup = StatsRollup.objects.filter(station_id=station_id)
+    times = StatsResolveTime.objects.filter(station_id=station_id)
+    if ranges is not None:
+        matters = matters.filter(_reported_in(ranges))
+        rollup, times = rollup.filter(_day_in(ranges)), times.filter(_day_in(ranges))
+    with transaction.atomic():
+        rollup.delete()
+        times.delete()
+        written = _bulk(StatsRollup, _rollup_rows(station_id, matters))
+        written += _bulk(StatsResolveTime, _resolve_time_rows(station_id, matters))
+        _rebuild_months(station_id, ranges)
+    return written
+
+
+def _month_ranges(ranges: list[tuple[dt.date, dt.date]] | None) -> list[tuple[dt.date, dt.date]] | None:
+    """The whole months that contain the days, as (first day, last day) ranges."""
+    if ranges is None:
+        return None
+    months = {first.replace(day=1) for first, last in ranges for first in _month_starts(first, last)}
+    return [(start, month_end(start)) for start in sorted(months)]
+
+
+def _month_starts(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = add_months(month, 1)
+
+
+def _rebuild_months(station_id: int, ranges: list[tuple[dt.date, dt.date]] | None) -> None:
+    """Add the day rows of every touched month up into the monthly tables (whole months only, so always exact)."""
+    months = _month_ranges(ranges)
+    for day_model, month_model, measures in (
+        (StatsRollup, StatsRollupMonth, ("matters", "overdue", "callbacks", "satisfied")),
+        (StatsResolveTime, StatsResolveTimeMonth, ("matters",)),
+    ):
+        days = day_model.objects.filter(station_id=station_id)
+        old = month_model.objects.filter(station_id=station_id)
+        if months is not None:
+            days = days.filter(_day_in(months))
+            old = old.filter(reduce(or_, (Q(month=first) for first, _last in months)))
+        old.delete()
+        keys = [f.attname for f in RollupDimensions._meta.fields if f.attname != "id"]
+        keys += ["outcome"] if day_model is StatsRollup else ["hours"]
+        rows = (
+            days.annotate(month=TruncMonth("day"))
+            .order_by()
+            .values("month", *keys)
+            .annotate(**{f"total_{m}": Sum(m) for m in measures})
+        )
+        _bulk(
+            month_model,
+            (
+                month_model(**{k: row[k] for k in ("month", *keys)}, **{m: row[f"total_{m}"] for m in measures})
+                for row in rows.iterator(chunk_size=BATCH)
+            ),
+        )
+
+
+def rebuild(station_ids: Iterable[int] | None = None) -> int:
+    from fengqiao.stations.models import Station
+
+    ids = list(station_ids) if station_ids is not None else list(Station.objects.values_list("pk", flat=True))
+    return sum(rebuild_days(station_id) for station_id in ids)
+
+
+def _reported_in(ranges: list[tuple[dt.date, dt.date]]) -> Q:
+    return reduce(
+        or_,
+        (
+            Q(reported_at__gte=local_midnight(first), reported_at__lt=local_midnight(last + dt.timedelta(days=1)))
+            for first, last in ranges
+        ),
+    )
+
+
+def _day_in(ranges: list[tuple[dt.date, dt.date]]) -> Q:
+    return reduce(or_, (Q(day__range=(first, last)) for first, last in ranges))
+
+
+def _rollup_rows(station_id: int, matters: QuerySet[Matter]) -> Iterator[StatsRollup]:
+    keys = (*DIMENSIONS, "outcome__code")
+    counts = annotated(matters).order_by().values(*keys).annotate(n=Count("id"), late=Count("id", filter=overdue_q()))
+    callbacks = (
+        MatterEvent.objects.filter(to_stage=Stage.CALLED_BACK, matter__in=matters.values("pk"))
+        .annotate(day=TruncDate("matter__reported_at", tzinfo=LOCAL))
+        .order_by()
+        .values("day", *(f"matter__{key}" for key in keys if key != "day"))
+        .annotate(n=Count("id"), good=Count("id", filter=Q(data__satisfaction__in=SATISFIED)))
+    )
+    answers = {
+        tuple(row["day"] if key == "day" else row[f"matter__{key}"] for key in keys): (row["n"], row["good"])
+        for row in callbacks
+    }
+    for row in counts.iterator(chunk_size=BATCH):
+        key = tuple(row[k] for k in keys)
+        given, good = answers.get(key, (0, 0))
+        yield StatsRollup(
+            station_id=station_id,
+            grid_id=row["grid_id"],
+            day=row["day"],
+            category=row["category__code"],
+            channel=row["channel"],
+            kind=row["kind"],
+            outcome=row["outcome__code"] or "",
+            matters=row["n"],
+            overdue=row["late"],
+            callbacks=given,
+            satisfied=good,
+        )
+
+
+def _resolve_time_rows(station_id: int, matters: QuerySet[Matter]) -> Iterator[StatsResolveTime]:
+    rows = (
+        annotated(matters)
+        .filter(Q(first_resolved__gte=F("reported_at")))
+        .annotate(hours=WholeHoursBetween("reported_at", "first_resolved"))
+        .order_by()
+        .values(*DIMENSIONS, "hours")
+        .annotate(n=Count("id"))
+    )
+    for row in rows.iterator(chunk_size=BATCH):
+        yield StatsResolveTime(
+            station_id=station_id,
+            grid_id=row["grid_id"],
+            day=row["day"],
+            category=row["category__code"],
+            channel=row["channel"],
+            kind=row["kind"],
+            hours=row["hours"],
+            matters=row["n"],
+        )
+
+
+def _bulk(model: Any, rows: Iterator[Any]) -> int:
+    written, batch = 0, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            written, batch = written + len(batch), []
+    model.objects.bulk_create(batch)
+    return written + len(batch)

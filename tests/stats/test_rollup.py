@@ -1,0 +1,112 @@
+"""The rollup equals a direct computation over the raw rows, for random matters and random periods, and it is
+kept up to date after each commit without a rebuild."""
+
+import datetime as dt
+import random
+
+import pytest
+
+from fengqiao.matters.domain.transitions import Step, transition
+from fengqiao.matters.models import Escalation, Matter, Stage
+from fengqiao.staff.models import User
+from fengqiao.stations.models import CommunityGrid
+from fengqiao.stats.domain.figures import Scope, values
+from fengqiao.stats.domain.periods import Period
+from fengqiao.stats.domain.raw import raw_value
+from fengqiao.stats.domain.rollup import rebuild
+from fengqiao.stats.models import Kpi, StatsRollup
+
+from .conftest import SHANGHAI, Record, at, close
+
+KINDS = [
+    ("0604", "help"),
+    ("020501", "dispute"),
+    ("0201", "case"),
+    ("010401", "case"),
+    ("010501", "case"),
+    ("0801", "fraud_warning"),
+    ("9901", "help"),
+]
+CHANNELS = ["call_110", "phone", "walk_in", "patrol", "anti_fraud"]
+OUTCOMES = ["resolved", "partly_resolved", "helped", "case_opened"]
+ANSWERS = ["satisfied", "basically_satisfied", "unsatisfied", None]
+
+
+def random_history(rng: random.Random, record: Record, chief: User, count: int) -> list[Matter]:
+    """Matters over 2023–2024 at any hour; most closed after a random while, some escalated, some reopened."""
+    matters = []
+    start = dt.datetime(2023, 1, 1, tzinfo=SHANGHAI)
+    for _ in range(count):
+        category, kind = rng.choice(KINDS)
+        when = start + dt.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60))
+        matter = record(when, category=category, kind=kind, channel=rng.choice(CHANNELS))
+        if rng.random() < 0.7:
+            took = dt.timedelta(minutes=rng.randrange(10, 20 * 24 * 60), seconds=rng.random() * 59)
+            matter = close(matter, chief, when + took, rng.choice(OUTCOMES), rng.choice(ANSWERS))
+        if rng.random() < 0.15:
+            Escalation.objects.create(matter=matter, stage=Stage.REGISTERED, due_at=when)
+        matters.append(matter)
+    return matters
+
+
+def random_period(rng: random.Random) -> Period:
+    first = dt.date(2022, 12, 1) + dt.timedelta(days=rng.randrange(800))
+    return Period(first, first + dt.timedelta(days=rng.randrange(0, 400)))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_rollup_equals_the_raw_rows_for_random_periods(
+    seed: int, record: Record, chief: User, scope: Scope, populated: CommunityGrid
+) -> None:
+    rng = random.Random(seed)
+    random_history(rng, record, chief, 40)
+    rebuild()
+    kpis = list(Kpi.objects.filter(active=True))
+    for period in [random_period(rng) for _ in range(6)]:
+        for where in (scope, Scope(scope.station_ids, populated.pk)):
+            from_rollup = values(kpis, where, [period])
+            raw = {(kpi.code, 0): raw_value(kpi, where, period) for kpi in kpis}
+            assert from_rollup == pytest.approx(raw), period
+
+
+def test_a_registration_and_every_step_refresh_the_rollup_after_the_commit(
+    record: Record, chief: User, scope: Scope, django_capture_on_commit_callbacks
+) -> None:
+    july = Period(dt.date(2024, 7, 1), dt.date(2024, 7, 31))
+    calls, satisfaction = Kpi.objects.get(code="calls"), Kpi.objects.get(code="satisfaction")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        matter = record(at(2024, 7, 9))
+    assert values([calls, satisfaction], scope, [july]) == {("calls", 0): 1.0, ("satisfaction", 0): None}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close(matter, chief, at(2024, 7, 10), satisfaction="satisfied")
+    assert values([satisfaction], scope, [july]) == {("satisfaction", 0): 100.0}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(matter.pk, chief, Step(to=Stage.ARCHIVED, at=at(2024, 7, 12)))
+    assert StatsRollup.objects.filter(station_id=scope.station_ids[0], day=dt.date(2024, 7, 9)).count() == 1
+
+
+def test_an_escalation_counts_the_matter_as_overdue_after_the_commit(
+    record: Record, scope: Scope, django_capture_on_commit_callbacks
+) -> None:
+    july = Period(dt.date(2024, 7, 1), dt.date(2024, 7, 31))
+    overdue = Kpi.objects.get(code="overdue_rate")
+    with django_capture_on_commit_callbacks(execute=True):
+        matter = record(at(2024, 7, 9))
+        record(at(2024, 7, 9, 11))
+    assert values([overdue], scope, [july]) == {("overdue_rate", 0): 0.0}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Escalation.objects.create(matter=matter, stage=Stage.REGISTERED, due_at=at(2024, 7, 9, 11))
+
+    assert values([overdue], scope, [july]) == {("overdue_rate", 0): 50.0}
+
+
+def test_rebuild_for_one_station_leaves_the_others_alone(record: Record, scope: Scope, other_station: object) -> None:
+    record(at(2024, 7, 9))
+    rebuild(scope.station_ids)
+
+    assert StatsRollup.objects.filter(station_id=scope.station_ids[0]).count() == 1
+    assert StatsRollup.objects.exclude(station_id=scope.station_ids[0]).count() == 0
