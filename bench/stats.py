@@ -221,7 +221,8 @@ def main() -> None:
         verdict = "OK" if p95(one) <= TARGET_MS else "OVER"
         print(f"summary, one station: p95 {p95(one):.1f} ms, median {statistics.median(one):.1f} ms "
               f"over {len(one)} periods (target {TARGET_MS:.0f} ms: {verdict})")  # fmt: skip
-        print(f"summary, county of {args.stations}: p95 {p95(county):.1f} ms, median {statistics.median(county):.1f} ms")
+        county_median = statistics.median(county)
+        print(f"summary, county of {args.stations}: p95 {p95(county):.1f} ms, median {county_median:.1f} ms")
         print(f"same figures from the raw rows, one station: median {statistics.median(raw):.0f} ms, "
               f"max {max(raw):.0f} ms over {len(raw)} periods")  # fmt: skip
     finally:
