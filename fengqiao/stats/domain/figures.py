@@ -13,7 +13,7 @@ from django.db.models import F, Func, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from fengqiao.stations.models import GridPopulation
-from fengqiao.stats.domain.filters import ROLLUP, filter_q
+from fengqiao.stats.domain.filters import ROLLUP, filter_q, row_matches
 from fengqiao.stats.domain.periods import Compare, Period, add_months, month_end
 from fengqiao.stats.models import (
     Kpi,
@@ -106,40 +106,59 @@ def values(kpis: Sequence[Kpi], scope: Scope, periods: Sequence[Period]) -> dict
 
 def parts(kpi: Kpi) -> dict[str, tuple[str, Q]]:
     """The measure and rollup filter of each part of a KPI: `value` for a count, `num` and `den` for a rate."""
-    base = filter_q(kpi.filter, ROLLUP)
+    return {name: (measure, _spec_q(spec)) for name, (measure, spec) in part_specs(kpi).items()}
+
+
+def _spec_q(spec: dict[str, Any]) -> Q:
+    if set(spec) == {"base", "part"}:
+        return filter_q(spec["base"], ROLLUP) & filter_q(spec["part"], ROLLUP)
+    return filter_q(spec, ROLLUP)
+
+
+def part_specs(kpi: Kpi) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Like `parts`, with the filter as data: the KPI's filter and the part's own, both to hold."""
     if kpi.kind == KpiKind.COUNT:
-        return {"value": ("matters", base)}
+        return {"value": ("matters", kpi.filter)}
     if kpi.kind == KpiKind.RATE:
         return {
-            name: (spec["measure"], base & filter_q(spec.get("filter", {}), ROLLUP))
+            name: (spec["measure"], {"base": kpi.filter, "part": spec.get("filter", {})})
             for name, spec in (("num", kpi.numerator), ("den", kpi.denominator))
         }
     return {}
 
 
+MEASURES = ("matters", "overdue", "callbacks", "satisfied")
+GROUP_COLUMNS = ("category", "channel", "kind", "outcome")
+
+
 def _sums(kpis: Sequence[Kpi], scope: Scope, periods: Sequence[Period]) -> dict[tuple[str, int, str], int]:
-    """Whole months from the monthly table, the ragged ends of the periods from the daily one; added up."""
+    """Whole months from the monthly table, the ragged ends from the daily one: per period, the rollup grouped by
+    the four filter columns (a few hundred groups), then every KPI's filter applied to the groups."""
     totals: dict[tuple[str, int, str], int] = {}
-    for model, where in ((StatsRollupMonth, month_q), (StatsRollup, day_q)):
-        aliases: dict[str, tuple[str, int, str]] = {}
-        aggregates: dict[str, Sum] = {}
-        wanted = Q(pk__in=[])
-        for index, period in enumerate(periods):
-            inside = where(period)
-            if inside is None:
-                continue
-            wanted |= inside
-            for kpi in kpis:
-                for part, (measure, q) in parts(kpi).items():
-                    alias = f"v{len(aliases)}"
-                    aliases[alias] = (kpi.code, index, part)
-                    aggregates[alias] = Sum(measure, filter=inside & q)
-        if not aggregates:
-            continue
-        row = scope.rows(model).filter(wanted).aggregate(**aggregates)
-        for alias, key in aliases.items():
-            totals[key] = totals.get(key, 0) + (row[alias] or 0)
+    specs = {kpi.code: part_specs(kpi) for kpi in kpis}
+    for index, period in enumerate(periods):
+        for group in _groups(scope, period):
+            for code, kpi_parts in specs.items():
+                for part, (measure, spec) in kpi_parts.items():
+                    if _matches(spec, group):
+                        totals[code, index, part] = totals.get((code, index, part), 0) + (group[measure] or 0)
     return totals
+
+
+def _matches(spec: dict[str, Any], group: dict[str, Any]) -> bool:
+    if set(spec) == {"base", "part"}:
+        return row_matches(spec["base"], group) and row_matches(spec["part"], group)
+    return row_matches(spec, group)
+
+
+def _groups(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    for model, where in ((StatsRollupMonth, month_q), (StatsRollup, day_q)):
+        inside = where(period)
+        if inside is not None:
+            rows = scope.rows(model).filter(inside).order_by().values(*GROUP_COLUMNS)
+            groups += rows.annotate(**{measure: Sum(measure) for measure in MEASURES})
+    return groups
 
 
 def _value(kpi: Kpi, sums: dict[tuple[str, int, str], int], index: int) -> Value:
