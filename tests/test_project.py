@@ -48,3 +48,12 @@ def test_sqlite_commits_survive_a_power_cut() -> None:
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 2  # FULL
+
+
+def test_commands_are_spelled_with_hyphens_on_the_command_line() -> None:
+    result = run_python(
+        "import sys; sys.argv = ['fengqiao', 'import-calls', '--help']; from fengqiao.cli import main; main()",
+        FENGQIAO_DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--station" in result.stdout
