@@ -87,15 +87,7 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
         matter.save(update_fields=["reference"])
         for party in reg.parties:
             _add_party(matter, party)
-        MatterEvent.objects.create(
-            matter=matter,
-            from_stage="",
-            to_stage=Stage.REGISTERED,
-            actor=actor,
-            at=matter.reported_at,
-            note=reg.note.strip(),
-            data={"channel": reg.channel},
-        )
+        _registration_event(matter, actor, reg).save()
         refresh_search_doc(matter)
         _record_risk(matter, risk)
         # Receivers (repeat-call analysis …) write in this transaction: a matter is never half-analysed.
@@ -179,7 +171,7 @@ def register_batch(station: Station, actor: User | None, regs: Sequence[Registra
         _fill_search_docs(matters, people)
         _insert(matters)
         _insert(_batch_parties(matters, people))
-        _insert([_batch_event(m, actor, reg) for m, reg in zip(matters, regs, strict=True)])
+        _insert([_registration_event(m, actor, reg) for m, reg in zip(matters, regs, strict=True)])
         _record_risks(station, matters, risks)
         for matter in matters:
             matter_registered.send(sender=Matter, matter=matter)
@@ -383,7 +375,8 @@ def _batch_parties(matters: list[Matter], people: list[list[tuple[Person, str]]]
     return list(parties.values())
 
 
-def _batch_event(matter: Matter, actor: User | None, reg: Registration) -> MatterEvent:
+def _registration_event(matter: Matter, actor: User | None, reg: Registration) -> MatterEvent:
+    """The first event of every matter (from no stage to registered), for one matter or a batch."""
     return MatterEvent(
         matter=matter,
         from_stage="",
