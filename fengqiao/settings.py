@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fengqiao.reports",
     "fengqiao.open311",
     "fengqiao.devices",
+    "fengqiao.mediation",
     "fengqiao.api",
     "fengqiao.demo",
     "fengqiao.web",

@@ -10,5 +10,7 @@ urlpatterns = [
     path("imports/", include("fengqiao.imports.urls")),
     path("analysis/", include("fengqiao.analysis.urls")),
     path("stats/", include("fengqiao.stats.urls")),
+    path("mediation/figures/", include("fengqiao.mediation.figures_urls")),
+    path("mediation/", include("fengqiao.mediation.urls")),
     path("", include("fengqiao.web.urls")),
 ]

@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Swagger
 from fengqiao.analysis.api import router as analysis_router
 from fengqiao.api import auth, codes, errors, matters, persons
 from fengqiao.devices.api import router as devices_router
+from fengqiao.mediation.api import router as mediation_router
 from fengqiao.stats.api import router as stats_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ api.add_router("/codes", codes.router)
 api.add_router("/devices", devices_router)
 api.add_router("/analysis", analysis_router)
 api.add_router("/stats", stats_router)
+api.add_router("/mediations", mediation_router)

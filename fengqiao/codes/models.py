@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class CodeTable(models.TextChoices):
     CATEGORIES = "categories", _("110 call categories")
     OUTCOMES = "outcomes", _("Outcomes")
+    DISPUTE_TYPES = "dispute_types", _("Dispute types")
+    # The "8" of 1+8+N: the partner forces a station brings into mediation.
+    MEDIATION_FORCES = "mediation_forces", _("Mediation partner forces")
 
 
 class CodeQuerySet(models.QuerySet["Code"]):

@@ -227,6 +227,16 @@ class Partner(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     contact = models.CharField(_("contact person"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Which of the "8" partner forces of 1+8+N mediation it belongs to (code table `mediation_forces`), if any.
+    force = models.ForeignKey(
+        "codes.Code",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"table": "mediation_forces"},
+        related_name="+",
+        verbose_name=_("mediation force"),
+    )
 
     class Meta:
         verbose_name = _("partner")
