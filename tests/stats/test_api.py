@@ -73,7 +73,7 @@ def test_a_chief_asking_for_another_station_gets_not_found(api: Api, other_chief
     response = api(other_chief).get("/stats/summary", station="lucheng", period="2024-07")
 
     assert response.status_code == 404
-    assert error_of(response) == {"code": "not_found", "message": "There is no station “lucheng”.", "field": "station"}
+    assert error_of(response) == {"code": "not_found", "message": "没有派出所“lucheng”。", "field": "station"}
 
 
 def test_a_partner_mediator_sees_no_statistics(api: Api, mediator: User, history: None) -> None:
