@@ -81,6 +81,11 @@ class MediationFigures:
     by_partner: list[Row]
     holding: Holding
 
+    @property
+    def totals(self) -> list[Row]:
+        """The station's row as a table of one (the page draws every table alike)."""
+        return [self.total]
+
 
 def mediation_figures(station_id: int, span: Period, now: dt.datetime) -> MediationFigures:
     start, end = _bounds(span)
