@@ -6,13 +6,13 @@ from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from fengqiao.staff.models import User
+from fengqiao.staff.models import Role, User
 
 P = ParamSpec("P")
 
@@ -35,6 +35,10 @@ def _requires(check: Callable[[User], bool], message: Callable[[], str]) -> Call
     def decorator(view: View[P]) -> View[P]:
         @wraps(view)
         def guarded(request: AuthedRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+            if request.user.role == Role.MEDIATOR:
+                # A partner mediator works only their mediation cases: the station's pages are out of their
+                # scope, and out of scope is a 404 (as in `fengqiao.mediation.access`), never a hint.
+                raise Http404("Not a page of the partner portal")
             if not check(request.user):
                 return forbidden(request, message())
             return view(request, *args, **kwargs)

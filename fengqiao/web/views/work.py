@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fengqiao.matters.access import matters_for_user
 from fengqiao.matters.models import MatterQuerySet, Stage
+from fengqiao.mediation.access import is_partner_mediator
 from fengqiao.notifications.models import Notification
 from fengqiao.web.permissions import AuthedRequest
 
@@ -21,7 +23,9 @@ def by_deadline(matters: MatterQuerySet) -> MatterQuerySet:
 
 
 @login_required
-def my_work(request: AuthedRequest) -> HttpResponse:
+def my_work(request: AuthedRequest) -> HttpResponseBase:
+    if is_partner_mediator(request.user):
+        return redirect("mediation:cases")  # the partner portal: their cases, never the station's matters
     matters = matters_for_user(request.user).select_related("category", "address", "owner")
     context = {
         "mine": by_deadline(matters.open().filter(owner_id=request.user.pk))[:LIST_LIMIT],
