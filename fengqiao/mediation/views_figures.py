@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fengqiao.analysis.forms import DateInput
-from fengqiao.lib.errors import DomainError
 from fengqiao.analysis.hotspots import Period
+from fengqiao.lib.errors import DomainError
 from fengqiao.mediation.figures import mediation_figures, period_of
 from fengqiao.web.forms import show_domain_error
 from fengqiao.web.permissions import AuthedRequest, police_required, station_of
