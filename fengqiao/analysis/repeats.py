@@ -20,9 +20,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -110,7 +112,13 @@ def window_for(category_code: str, rows: Sequence[WindowRow]) -> Window:
 
 def phone_key(phone: str) -> str:
     # Keyed, so that the group table never holds a number; a new SECRET_KEY only starts new episodes.
-    return salted_hmac("fengqiao.analysis.repeats.phone", phone).hexdigest()[:32]
+    return _phone_key(phone, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=16384)
+def _phone_key(phone: str, secret: str) -> str:
+    """Memoised per secret: an HMAC per party of every imported call would cost more than finding its links."""
+    return salted_hmac("fengqiao.analysis.repeats.phone", phone, secret=secret).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -199,6 +207,110 @@ def _link_persons(
             links.add(index[(RepeatReason.SAME_PARTIES, f"{a}-{b}")], pk, links.reported[pk])
 
 
+def _party_rows_of(matter_ids: Sequence[int]) -> dict[int, list[PartyRow]]:
+    """_party_rows for many matters: one query per thousand."""
+    found: dict[int, list[PartyRow]] = {pk: [] for pk in matter_ids}
+    for chunk in _chunks(sorted(matter_ids)):
+        query = (
+            f"SELECT p.matter_id, p.person_id, pe.name, pe.phone FROM {PARTY} p JOIN {PERSON} pe ON pe.id = p.person_id"
+            f" WHERE p.matter_id IN ({sql.placeholders(chunk)})"
+        )
+        for matter_id, pid, name, phone in sql.rows(query, chunk):
+            found[matter_id].append(PartyRow(pid, name, phone.strip()))
+    return found
+
+
+def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[list[Any]]:
+    """Lists of at most `size` values: IN lists stay under every SQLite's parameter limit."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+Hit = tuple[int, dt.datetime]  # an earlier matter's id and when it was reported
+
+
+@dataclass
+class _BatchLinks:
+    """The calls of a batch's keys within the union of its windows, read with one query per key kind."""
+
+    by_address: dict[int, list[Hit]]
+    by_person: dict[int, list[Hit]]
+    by_phone: dict[str, list[Hit]]
+
+    @classmethod
+    def read(
+        cls, keyed: Sequence[tuple[Matter, list[Key], Window]], parties: dict[int, list[PartyRow]]
+    ) -> "_BatchLinks":
+        first = keyed[0][0]
+        since = min(matter.reported_at - dt.timedelta(days=window.days) for matter, _keys, window in keyed)
+        until = max(matter.reported_at for matter, _keys, _window in keyed)
+        span = [sql.db_datetime(since), sql.db_datetime(until), first.station_id, Stage.MERGED]
+        addresses = sorted({matter.address_id for matter, _k, _w in keyed if matter.address_id is not None})
+        persons = sorted({row.person_id for rows in parties.values() for row in rows})
+        phones = sorted({row.phone for rows in parties.values() for row in rows if row.phone})
+        return cls(
+            _hits(
+                f"SELECT m.address_id, m.id, m.reported_at FROM {MATTER} m WHERE m.address_id IN ({{}})",
+                addresses,
+                span,
+            ),
+            # CROSS JOIN: from the parties of these persons (a few rows) to their matters, never the other way round
+            # from all the station's matters in the window (SQLite would otherwise pick the time index).
+            _hits(
+                f"SELECT p.person_id, m.id, m.reported_at FROM {PARTY} p CROSS JOIN {MATTER} m"
+                " WHERE m.id = p.matter_id AND p.person_id IN ({})",
+                persons,
+                span,
+            ),
+            _hits(
+                f"SELECT pe.phone, m.id, m.reported_at FROM {PERSON} pe CROSS JOIN {PARTY} p CROSS JOIN {MATTER} m"
+                f" WHERE p.person_id = pe.id AND m.id = p.matter_id AND pe.station_id = {int(first.station_id)}"
+                " AND pe.phone IN ({})",
+                phones,
+                span,
+            ),
+        )
+
+    def links_of(self, matter: Matter, parties: Sequence[PartyRow], keys: Sequence[Key], window: Window) -> Links:
+        """find_links for one matter of the batch, from the rows read for all of them."""
+        links = Links()
+        index = {(key.reason, key.value): key for key in keys}
+        since, until = matter.reported_at - dt.timedelta(days=window.days), matter.reported_at
+
+        def within(hits: list[Hit]) -> Iterator[Hit]:
+            return ((pk, at) for pk, at in hits if pk != matter.pk and since <= at <= until)
+
+        if matter.address_id is not None:
+            address_key = index[(RepeatReason.SAME_ADDRESS, str(matter.address_id))]
+            for pk, at in within(self.by_address.get(matter.address_id, [])):
+                links.add(address_key, pk, at)
+        persons_of: dict[int, set[int]] = defaultdict(set)
+        for person_id in sorted({row.person_id for row in parties}):
+            for pk, at in within(self.by_person.get(person_id, [])):
+                links.add(index[(RepeatReason.SAME_PERSON, str(person_id))], pk, at)
+                persons_of[pk].add(person_id)
+        for pk, persons in persons_of.items():
+            for a, b in combinations(sorted(persons), 2):
+                links.add(index[(RepeatReason.SAME_PARTIES, f"{a}-{b}")], pk, links.reported[pk])
+        for phone in sorted({row.phone for row in parties if row.phone}):
+            for pk, at in within(self.by_phone.get(phone, [])):
+                links.add(index[(RepeatReason.SAME_PHONE, phone_key(phone))], pk, at)
+        return links
+
+
+def _hits(select: str, values: Sequence[Any], span: list[object]) -> dict[Any, list[Hit]]:
+    """Rows (key value, matter id, reported at) of `select` for these values, in the span, merged ones left out."""
+    found: dict[Any, list[Hit]] = defaultdict(list)
+    for chunk in _chunks(values):
+        query = (
+            select.format(sql.placeholders(chunk))
+            + " AND m.reported_at >= %s AND m.reported_at <= %s AND m.station_id = %s AND m.stage <> %s"
+        )
+        for value, pk, at in sql.rows(query, [*chunk, *span]):
+            found[value].append((pk, sql.from_db_datetime(at)))
+    return found
+
+
 # ---- groups -----------------------------------------------------------------------------------------------------
 
 
@@ -263,8 +375,14 @@ def check_repeats(matter: Matter, windows: Sequence[WindowRow] | None = None) ->
     keys = keys_of(matter, parties)
     window = window_for(matter.category.code, window_rows(matter.station_id) if windows is None else windows)
     links = find_links(matter, parties, keys, window)
+    return _place_linked(matter, parties, keys, window, links)
+
+
+def _place_linked(
+    matter: Matter, parties: Sequence[PartyRow], keys: Sequence[Key], window: Window, links: Links
+) -> list[RepeatGroup]:
     if not links.reported:
-        return []  # the common case: three indexed lookups and nothing else
+        return []  # the common case: the lookups found nothing, and nothing else is read
     check = Check(matter, window, links, mediation_proposals.is_dispute(matter.kind, matter.category.code))
     check.person_ids = {row.person_id for row in parties}
     check.known = _open_groups_holding(check)
@@ -279,11 +397,34 @@ def check_repeats_for(matters: Sequence[Matter]) -> int:
 
     Parties must be saved before. Each matter only looks back, so checking in the order of the calls finds the same
     groups as registering them one by one. Returns how many groups were formed or joined.
+
+    Set-based: the batch's parties are read in one query and its links in one query per key kind (address, person,
+    phone) for the whole batch, over the union of the matters' windows; each matter then keeps the rows inside its
+    own window. Only the matters linked to something go on to the groups, one by one in the order of the calls, so
+    that a group formed by an earlier call of the batch is joined by a later one.
     """
     ordered = sorted(matters, key=lambda matter: (matter.reported_at, matter.pk))
-    windows = {station_id: window_rows(station_id) for station_id in {matter.station_id for matter in ordered}}
+    total = 0
     with transaction.atomic():
-        return sum(len(check_repeats(matter, windows[matter.station_id])) for matter in ordered)
+        for station_id in sorted({matter.station_id for matter in ordered}):
+            of_station = [matter for matter in ordered if matter.station_id == station_id]
+            total += _check_station_batch(of_station, window_rows(station_id))
+    return total
+
+
+def _check_station_batch(matters: list[Matter], windows: Sequence[WindowRow]) -> int:
+    parties = _party_rows_of([matter.pk for matter in matters])
+    window_of: dict[int, Window] = {}  # by category id: a batch has a handful
+    for matter in matters:
+        if matter.category_id not in window_of:
+            window_of[matter.category_id] = window_for(matter.category.code, windows)
+    keyed = [(matter, keys_of(matter, parties[matter.pk]), window_of[matter.category_id]) for matter in matters]
+    candidates = _BatchLinks.read(keyed, parties)
+    total = 0
+    for matter, keys, window in keyed:
+        links = candidates.links_of(matter, parties[matter.pk], keys, window)
+        total += len(_place_linked(matter, parties[matter.pk], keys, window, links))
+    return total
 
 
 GROUP_FIELDS = ["id", "station_id", "key_kind", "key_value", "episode", "label", "window_days", "count", "first_at"]

@@ -237,6 +237,7 @@ class Lexicon:
         # One scan of all regexes together: most texts match none, and then the separate scans are skipped.
         self.any_regex = re.compile("|".join(f"(?:{r.pattern})" for _s, r in self.regexes), re.IGNORECASE)
         self._prefixes: dict[str, tuple[str, ...]] = {}
+        self._assessed: dict[str, Assessment] = {}
 
     def _add(self, spec: RuleSpec) -> None:
         if spec.kind == RuleKind.REGEX:
@@ -250,6 +251,15 @@ class Lexicon:
             self.word_rules.setdefault(fold(spec.pattern.strip()), []).append(spec)
 
     def assess(self, text: str) -> Assessment:
+        """The assessment of a text, memoised: an import repeats descriptions, and an Assessment is immutable."""
+        found = self._assessed.get(text)
+        if found is None:
+            if len(self._assessed) > 20_000:  # bound the memory, as for the prefixes
+                self._assessed.clear()
+            found = self._assessed[text] = self._assess(text)
+        return found
+
+    def _assess(self, text: str) -> Assessment:
         folded = fold(text)
         # zhconv folds character for character nearly always; if not, offsets refer to the folded text.
         original = text if len(folded) == len(text) else folded

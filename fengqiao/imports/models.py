@@ -59,6 +59,10 @@ class ImportJob(models.Model):
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     warnings = models.PositiveIntegerField(_("warnings"), default=0)
 
+    # Local days (ISO) of the matters committed so far whose statistics rollup is still to be recounted: once, at the
+    # end of the job, instead of after every batch; kept with the checkpoint so that a resumed job recounts them too.
+    rollup_days = models.JSONField(_("days to recount"), default=list, blank=True)
+
     report_xlsx = models.CharField(_("error report (XLSX)"), max_length=500, blank=True)
     report_csv = models.CharField(_("error report (CSV)"), max_length=500, blank=True)
 

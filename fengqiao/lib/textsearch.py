@@ -8,6 +8,7 @@ the row and indexed by FTS5 (SQLite) or a GIN tsvector index (PostgreSQL); see f
 """
 
 import re
+from functools import lru_cache
 
 from fengqiao.lib.chinese import fold
 
@@ -26,18 +27,29 @@ def _run_tokens(run: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Tokens of a text in order, duplicates kept (the caller decides)."""
+    return list(_cached_tokens(text))
+
+
+# Imports repeat descriptions, places and names: each distinct text is cut once. Reference-like texts (ASCII)
+# are cheap to cut and would only churn the cache, so they skip it, and zhconv, which has nothing to fold there.
+@lru_cache(maxsize=8192)  # ≈ 10 MB at most
+def _cached_tokens(text: str) -> tuple[str, ...]:
+    return _cut(text)
+
+
+def _cut(text: str) -> tuple[str, ...]:
     out: list[str] = []
-    for run in _TOKEN_RUNS.findall(fold(text)):
+    for run in _TOKEN_RUNS.findall(text.lower() if text.isascii() else fold(text)):
         out.extend(_run_tokens(run))
-    return out
+    return tuple(out)
 
 
 def document(*parts: str) -> str:
     """The indexed form of several texts: unique tokens separated by spaces."""
     seen: dict[str, None] = {}
     for part in parts:
-        for token in tokens(part or ""):
-            seen.setdefault(token, None)
+        if part:
+            seen.update(dict.fromkeys(_cut(part) if part.isascii() else _cached_tokens(part)))
     return " ".join(seen)
 
 

@@ -6,6 +6,8 @@ every migrate: on SQLite, Django rebuilds a table when a later migration alters 
 they are checked and recreated (and the index rebuilt) rather than made once in a migration.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -49,6 +51,33 @@ def ensure_index(**kwargs: Any) -> None:
         elif connection.vendor == "postgresql":
             for statement in _POSTGRES_SETUP:
                 cursor.execute(statement)
+
+
+@contextmanager
+def indexed_in_bulk(first_id: int, last_id: int) -> Iterator[None]:
+    """New matters with ids first_id..last_id are inserted inside; they are indexed at the end, all at once.
+
+    On SQLite the insert trigger costs far more than the insert itself (FTS5 writes each trigger call out as its
+    own segment: ≈ 175 µs a row against ≈ 5 µs for the same rows in one INSERT … SELECT). So it is dropped for
+    the time of the insert and created again before the one INSERT … SELECT — all in the caller's transaction,
+    which holds SQLite's write lock: no other writer can insert without it, and a rollback (or a crash) restores
+    it with the rest. PostgreSQL's GIN index needs nothing.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexed_in_bulk() needs a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS matters_matter_fts_ai")
+    yield  # an error here leaves the rest undone: the caller's rollback brings the trigger back
+    with connection.cursor() as cursor:
+        cursor.execute(_SQLITE_SETUP[1])
+        cursor.execute(
+            "INSERT INTO matters_matter_fts(rowid, search_doc)"
+            " SELECT id, search_doc FROM matters_matter WHERE id >= %s AND id <= %s",
+            [first_id, last_id],
+        )
 
 
 def refresh_search_doc(matter: Matter) -> None:

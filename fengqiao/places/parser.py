@@ -15,7 +15,7 @@ Addresses are written from the largest unit to the smallest, so the parser reads
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 from typing import Any
 
@@ -105,7 +105,8 @@ class ParsedAddress:
         return next((d for d in self.divisions if d.level is level), None)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Shallow: every field but the divisions is a str, int or None (asdict's deep copy costs an import dearly).
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["divisions"] = [{"code": d.code, "name": d.label, "level": d.level.name.lower()} for d in self.divisions]
         return data
 

@@ -9,7 +9,9 @@ import datetime as dt
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -19,6 +21,8 @@ from fengqiao.stats.domain.rollup import rebuild_days
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
+# Set by deferred(): marks collect here and schedule no recount.
+_deferred: ContextVar[set[tuple[int, dt.date]] | None] = ContextVar("stats_refresh_deferred", default=None)
 
 
 def _pending() -> set[tuple[int, dt.date]]:
@@ -28,7 +32,26 @@ def _pending() -> set[tuple[int, dt.date]]:
     return days
 
 
+@contextmanager
+def deferred() -> Iterator[set[tuple[int, dt.date]]]:
+    """Marks inside only collect their (station, day) in the set yielded; nothing is recounted after the commit.
+
+    For an import: each of its batches would otherwise recount the days, and the months, it touched — a month of
+    calls recounted a thousand times. The importer keeps the days with its checkpoint and calls recount() once.
+    """
+    days: set[tuple[int, dt.date]] = set()
+    token = _deferred.set(days)
+    try:
+        yield days
+    finally:
+        _deferred.reset(token)
+
+
 def mark(station_id: int, reported_at: dt.datetime) -> None:
+    deferring = _deferred.get()
+    if deferring is not None:
+        deferring.add((station_id, local_day(reported_at)))
+        return
     _pending().add((station_id, local_day(reported_at)))
     # robust: the data is committed already; a failed recount is logged (and `stats rebuild` repairs it).
     transaction.on_commit(flush, robust=True)
@@ -44,9 +67,15 @@ def flush() -> None:
     pending = _pending()
     if not pending:
         return
-    by_station: dict[int, set[dt.date]] = defaultdict(set)
-    for station_id, day in pending:
-        by_station[station_id].add(day)
+    marked = list(pending)
     pending.clear()
+    recount(marked)
+
+
+def recount(marked: Iterable[tuple[int, dt.date]]) -> None:
+    """Recount these (station, day) pairs, each station's days at once."""
+    by_station: dict[int, set[dt.date]] = defaultdict(set)
+    for station_id, day in marked:
+        by_station[station_id].add(day)
     for station_id, days in by_station.items():
         rebuild_days(station_id, days)

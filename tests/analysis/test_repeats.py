@@ -17,7 +17,7 @@ from fengqiao.analysis.models import (
     RepeatWindow,
 )
 from fengqiao.analysis.repeats import check_repeats_for, checks_deferred, english_ordinal, repeat_views
-from fengqiao.matters.domain.registration import PartyInput, Registration, register
+from fengqiao.matters.domain.registration import PartyInput, Registration, register, register_batch
 from fengqiao.matters.models import Matter
 from fengqiao.notifications.models import Notification
 from fengqiao.staff.models import User
@@ -359,6 +359,47 @@ def test_a_batch_checked_at_once_finds_the_group_in_the_order_of_the_calls(  # t
     view = repeat_views(newest)[0]
     assert (view.headline, view.matter_ids) == ("3rd call in 30 days", [oldest.pk, middle.pk, newest.pk])
     assert len(repeat_notices(chief)) == 1
+
+
+def test_a_batch_checked_set_based_finds_the_groups_of_registering_the_calls_one_by_one(  # type: ignore[no-untyped-def]
+    station, other_station, officer, django_capture_on_commit_callbacks
+):
+    """Calls linked by a phone, an ID number, a pair and a flat, some of them to calls of the same batch."""
+    for where in (station, other_station):
+        StandardAddress.objects.create(station=where, estate="东港豪庭小区", building="12", unit="1", room="302")
+    wang, wang_again = caller("王某", "13912345678"), caller("老王", "13912345678")
+    calls = [
+        (40, FLAT, [LIU, ZHANG]), (25, "", [wang]), (24, FLAT, [ZHANG, LIU]), (20, "", [wang_again]),
+        (12, "华丽社区1号楼", [LIU]), (10, "", [wang]), (5, FLAT, [caller("赵某")]), (1, FLAT, [LIU, ZHANG]),
+    ]  # fmt: skip
+    registrations = [
+        Registration(kind="dispute", channel="call_110", category="020501", description="邻里纠纷", address=address,
+                     reported_at=NOW - dt.timedelta(days=days), parties=parties)
+        for days, address, parties in calls
+    ]  # fmt: skip
+    officer_there = User.objects.create(username="bozhen-officer", station=other_station, role="officer")
+
+    for registration in registrations:
+        register(station, officer, registration)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), checks_deferred():
+        register_batch(other_station, officer_there, list(reversed(registrations)))
+
+    def groups(where: Station) -> list[tuple[str, int, str, list[str]]]:
+        found = RepeatGroup.objects.filter(station=where).order_by("first_at", "key_kind")
+        return [
+            (
+                g.key_kind,
+                g.count,
+                g.label,
+                sorted(m.matter.description + m.matter.address_text for m in g.members.all()),
+            )
+            for g in found
+        ]
+
+    assert groups(other_station) == groups(station) != []
+    assert MediationProposal.objects.filter(group__station=other_station).count() == (
+        MediationProposal.objects.filter(group__station=station).count()
+    )
 
 
 def test_checking_a_batch_again_changes_nothing(call) -> None:  # type: ignore[no-untyped-def]

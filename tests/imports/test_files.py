@@ -9,11 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import CommandError
+from django.db.models import Sum
 
 from fengqiao.imports.models import ImportJob, ImportProblem, JobStatus
 from fengqiao.lib.normalize import SHANGHAI
+from fengqiao.lib.textsearch import tokens
 from fengqiao.matters.models import Matter, MatterEvent, Stage
+from fengqiao.matters.search import search
 from fengqiao.people.models import Person
+from fengqiao.stats.models import StatsRollup
 from tests.data.imports.generate import BAD_CHECKSUM_ID, VALID_ID, VALID_ID_LOWER_X
 
 SUMMARY = "Rows read: {}, imported: {}, already present (skipped): {}, rejected: {}, warnings: {}."
@@ -96,6 +100,19 @@ def test_each_imported_matter_has_its_registration_event_at_the_reported_time(le
         event = MatterEvent.objects.get(matter=matter)
         assert (event.from_stage, event.to_stage, event.at) == ("", Stage.REGISTERED, matter.reported_at)
         assert matter.reference == f"LUCHENG-2024-{matter.pk:06d}"
+
+
+def test_imported_matters_are_found_by_search_and_counted_in_the_statistics(ledger, run_import, station):  # type: ignore[no-untyped-def]
+    run_import(ledger("ledger_2024_07.xlsx"), "--commit")
+
+    # Every imported matter is in the search index, by a two-character word of its description and its call number.
+    for matter in Matter.objects.all():
+        word = next(token for token in tokens(matter.description) if len(token) == 2)
+        assert matter in search(Matter.objects.all(), word)
+        assert list(search(Matter.objects.all(), matter.external_ref)) == [matter]
+    # The statistics rollup was recounted once, at the end, for the days the batches touched.
+    assert StatsRollup.objects.aggregate(n=Sum("matters"))["n"] == Matter.objects.count() == 4
+    assert ImportJob.objects.get().rollup_days == []
 
 
 def test_importing_the_same_file_again_adds_nothing(ledger, run_import, station):  # type: ignore[no-untyped-def]

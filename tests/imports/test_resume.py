@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 
 from fengqiao.imports.models import ImportJob, JobStatus
 from fengqiao.matters.models import Matter, MatterEvent
 from fengqiao.people.models import Person
+from fengqiao.stats.models import StatsRollup
 
 ROWS = 4000
 BATCH = 100
@@ -79,6 +81,8 @@ def test_an_import_killed_with_kill_9_resumes_after_its_last_batch(tmp_path, ref
     assert 0 < killed.rows_done < ROWS and killed.rows_done % BATCH == 0
     # Whole batches only: every committed row is a matter with its event, nothing of the batch being written.
     assert Matter.objects.count() == MatterEvent.objects.count() == killed.imported == killed.rows_done
+    # The statistics of the committed batches are recounted at the end of the job: their days are kept for it.
+    assert killed.rollup_days and StatsRollup.objects.count() == 0
 
     output = run_import(path, "--commit", "--batch-size", str(BATCH))
 
@@ -93,6 +97,8 @@ def test_an_import_killed_with_kill_9_resumes_after_its_last_batch(tmp_path, ref
     )
     assert Matter.objects.count() == Matter.objects.values("external_ref").distinct().count() == ROWS
     assert MatterEvent.objects.count() == Person.objects.count() == ROWS
+    assert StatsRollup.objects.aggregate(n=Sum("matters"))["n"] == ROWS
+    assert job.rollup_days == []
 
 
 @pytest.mark.django_db(transaction=True)

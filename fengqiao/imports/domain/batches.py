@@ -23,6 +23,7 @@ from fengqiao.matters.domain.registration import Registration, register_batch
 from fengqiao.matters.models import Matter
 from fengqiao.staff.models import User
 from fengqiao.stations.models import Station
+from fengqiao.stats import refresh
 
 BATCH_SIZE = 1000
 Progress = Callable[[int], None]
@@ -112,21 +113,28 @@ def present_call_numbers(station: Station, batch: list[Parsed]) -> set[str]:
 
 
 class CommitSink:
-    """Writes each batch, its problems and the job's checkpoint in one transaction."""
+    """Writes each batch, its problems and the job's checkpoint in one transaction.
+
+    The statistics rollup is not recounted after each batch: the days the batch touched go into the checkpoint
+    (`ImportJob.rollup_days`) and the job recounts them once at its end (`jobs.recount_rollup`).
+    """
 
     def __init__(self, job: ImportJob, actor: User | None) -> None:
         self.job, self.actor = job, actor
+        self.days: set[str] = set(job.rollup_days)
 
     def write(self, batch: list[Parsed], rows_done: int) -> Counts:
-        # Repeat-call checks run at the end of the batch, oldest call first: a ledger is not always in order.
-        with transaction.atomic(), checks_deferred():
-            out = sort_batch(batch, present_call_numbers(self.job.station, batch), rows_done)
-            register_batch(self.job.station, self.actor, out.new)
-            ImportProblem.objects.bulk_create(ImportProblem(job=self.job, **asdict(p)) for p in out.problems)
-            self._checkpoint(out.counts)
+        with transaction.atomic(), refresh.deferred() as marked:
+            # Repeat-call checks run at the end of the batch, oldest call first: a ledger is not always in order.
+            with checks_deferred():
+                out = sort_batch(batch, present_call_numbers(self.job.station, batch), rows_done)
+                register_batch(self.job.station, self.actor, out.new)
+                ImportProblem.objects.bulk_create(ImportProblem(job=self.job, **asdict(p)) for p in out.problems)
+            self._checkpoint(out.counts, {day.isoformat() for _station, day in marked})
         return out.counts
 
-    def _checkpoint(self, counts: Counts) -> None:
+    def _checkpoint(self, counts: Counts, days: set[str]) -> None:
+        new_days = {"rollup_days": sorted(self.days | days)} if not days <= self.days else {}
         ImportJob.objects.filter(pk=self.job.pk).update(
             rows_done=counts.rows_done,
             rows_read=F("rows_read") + counts.rows_read,
@@ -135,7 +143,9 @@ class CommitSink:
             rejected=F("rejected") + counts.rejected,
             warnings=F("warnings") + counts.warnings,
             heartbeat_at=timezone.now(),
+            **new_days,
         )
+        self.days |= days  # a batch that fails ends the run, so the set never holds a rolled-back batch's days
 
 
 class DrySink:

@@ -28,6 +28,7 @@ from fengqiao.lib.errors import DomainError
 from fengqiao.matters.models import Channel
 from fengqiao.staff.models import User
 from fengqiao.stations.models import Station
+from fengqiao.stats import refresh
 
 logger = logging.getLogger(__name__)
 # A running job whose last batch committed longer ago than this has lost its worker (killed, machine restarted).
@@ -113,13 +114,24 @@ def run_job(
     return _finish(job, report_dir or default_report_dir(job))
 
 
+def recount_rollup(job: ImportJob) -> None:
+    """Recount the statistics of the days the job's batches touched, once (the batches only noted them)."""
+    job.refresh_from_db(fields=["rollup_days"])
+    if job.rollup_days:
+        refresh.recount((job.station_id, dt.date.fromisoformat(day)) for day in job.rollup_days)
+        ImportJob.objects.filter(pk=job.pk).update(rollup_days=[])
+        job.rollup_days = []
+
+
 def fail(job: ImportJob, message: str) -> ImportJob:
+    recount_rollup(job)  # the batches committed before the bad row are in the database: count them
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message=message, finished_at=timezone.now())
     job.refresh_from_db()
     return job
 
 
 def _finish(job: ImportJob, report_dir: Path) -> ImportJob:
+    recount_rollup(job)
     job.refresh_from_db()
     if job.problems.exists():
         report_dir.mkdir(parents=True, exist_ok=True)

@@ -1,13 +1,16 @@
 """Registration (登记): the first event of every matter, whatever the channel."""
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,12 +22,14 @@ from fengqiao.lib.errors import DomainError
 from fengqiao.lib.textsearch import document
 from fengqiao.matters.domain import deadlines
 from fengqiao.matters.models import Channel, Kind, Matter, MatterEvent, Party, PartyRole, Priority, SlaPolicy, Stage
-from fengqiao.matters.search import refresh_search_doc
+from fengqiao.matters.search import indexed_in_bulk, refresh_search_doc
 from fengqiao.matters.signals import matter_registered
 from fengqiao.notifications.domain import notify_after_commit
 from fengqiao.notifications.models import Notification
 from fengqiao.people.domain import find_or_create_person
 from fengqiao.people.models import Person
+from fengqiao.places.proposals import propose_address, propose_addresses
+from fengqiao.places.resolution import resolve_address
 from fengqiao.staff.models import Role, User
 from fengqiao.stations.models import StandardAddress, Station
 
@@ -87,7 +92,7 @@ def register(station: Station, actor: User | None, reg: Registration) -> Matter:
         matter.save(update_fields=["reference"])
         for party in reg.parties:
             _add_party(matter, party)
-        _registration_event(matter, actor, reg).save()
+        MatterEvent.objects.create(**_registration_event_fields(matter, actor, reg))
         refresh_search_doc(matter)
         _record_risk(matter, risk)
         # Receivers (repeat-call analysis …) write in this transaction: a matter is never half-analysed.
@@ -118,6 +123,11 @@ def _add_party(matter: Matter, party: PartyInput) -> Party:
     return obj
 
 
+# TextChoices' .values builds a new list at every call: a batch checks these once per row.
+_KINDS, _CHANNELS = frozenset(Kind.values), frozenset(Channel.values)
+_PRIORITIES, _ROLES = frozenset(Priority.values), frozenset(PartyRole.values)
+
+
 def _validate(reg: Registration) -> Code:
     if reg.kind not in Kind.values:
         raise DomainError("invalid", _("“%(value)s” is not a kind of matter.") % {"value": reg.kind}, "kind")
@@ -139,24 +149,34 @@ def _validate(reg: Registration) -> Code:
 
 
 def _link_standard_address(matter: Matter) -> None:
-    """Exact match on the station's standard addresses; fuzzy parsing belongs to intake."""
+    """The station's standard address the text resolves to (the exact text, else by its parts: 12栋 = 12号楼); an
+    address the station does not have is proposed as a new one for review (docs/places.md)."""
     if not matter.address_text:
         return
-    address = matter.station.addresses.filter(full_text=matter.address_text).first()
-    if address is not None:
-        matter.address = address
-        matter.grid_id = address.grid_id
-        matter.latitude = matter.latitude or address.latitude
-        matter.longitude = matter.longitude or address.longitude
+    resolution = resolve_address(matter.station, matter.address_text)
+    address = resolution.address
+    if address is None:
+        propose_address(resolution)
+        return
+    _use_address(matter, address)
+
+
+def _use_address(matter: Matter, address: StandardAddress) -> None:
+    matter.address = address
+    matter.grid_id = address.grid_id
+    matter.latitude = matter.latitude or address.latitude
+    matter.longitude = matter.longitude or address.longitude
 
 
 def register_batch(station: Station, actor: User | None, regs: Sequence[Registration]) -> list[Matter]:
-    """Many registrations at once, each with register()'s result: reference, deadlines, parties, registration
-    event, search document, risk assessment (and the chief's notice of a high one) and the matter_registered
-    signal — in a handful of queries per batch instead of a dozen per matter.
+    """Many registrations at once, each with register()'s result: reference, deadlines, standard address,
+    parties, registration event, search document, risk assessment (and the chief's notice of a high one) and the
+    matter_registered signal — set-based: a handful of queries and one executemany per table for the batch.
 
     The matters' ids are reserved first, so that the reference and the search document (which contains the
-    reference) go in with the INSERT itself: no second pass over the rows.
+    reference) go in with the INSERT itself: no second pass over the rows. What real exports repeat is computed
+    once per distinct value: the risk of a description (memoised by the lexicon), the tokens of a text (by
+    textsearch), the resolution of an address text (per batch).
     """
     if not regs:
         return []
@@ -167,11 +187,15 @@ def register_batch(station: Station, actor: User | None, regs: Sequence[Registra
         batch.addresses = _standard_addresses(station, regs)
         ids = _next_ids(Matter, len(regs))
         people = _people_of(station, regs)
-        matters = [batch.matter(reg, pk, risk) for reg, pk, risk in zip(regs, ids, risks, strict=True)]
-        _fill_search_docs(matters, people)
-        _insert(matters)
-        _insert(_batch_parties(matters, people))
-        _insert([_registration_event(m, actor, reg) for m, reg in zip(matters, regs, strict=True)])
+        matters = [
+            batch.matter(reg, pk, risk, persons)
+            for reg, pk, risk, persons in zip(regs, ids, risks, people, strict=True)
+        ]
+        with indexed_in_bulk(ids[0], ids[-1]):
+            _insert(matters)
+        _insert_rows(Party, ["matter_id", "person_id", "role"], _party_rows(matters, people))
+        events = [_registration_event_fields(m, actor, reg) for m, reg in zip(matters, regs, strict=True)]
+        _insert_rows(MatterEvent, list(events[0]), [list(fields.values()) for fields in events])
         _record_risks(station, matters, risks)
         for matter in matters:
             matter_registered.send(sender=Matter, matter=matter)
@@ -185,66 +209,86 @@ class _Batch:
     categories: dict[str, Code]
     policies: dict[tuple[str, str], SlaPolicy]
     addresses: dict[str, StandardAddress] = field(default_factory=dict)
+    now: dt.datetime = field(default_factory=timezone.now)
 
-    def matter(self, reg: Registration, pk: int, risk: Assessment) -> Matter:
-        """register()'s matter, built in memory with its id, reference and deadlines."""
-        reported_at = reg.reported_at or timezone.now()
-        matter = Matter(
-            pk=pk,
-            station=self.station,
-            kind=reg.kind,
-            channel=reg.channel,
-            category=self.categories[reg.category],
-            priority=_raised_priority(reg.priority, risk),
-            description=reg.description.strip(),
-            address_text=reg.address.strip(),
-            reported_at=reported_at,
-            registered_by=self.actor,
-            latitude=reg.latitude,
-            longitude=reg.longitude,
-            external_ref=reg.external_ref.strip(),
-            due_reason=reg.due_reason.strip(),
-            team_id=reg.team_id,
-            extra=reg.extra,
-            reference=f"{self.station.code.upper()}-{reported_at:%Y}-{pk:06d}",
-        )
-        address = self.addresses.get(matter.address_text)
-        if address is not None:
-            matter.address, matter.grid_id = address, address.grid_id
-            matter.latitude = matter.latitude or address.latitude
-            matter.longitude = matter.longitude or address.longitude
+    def matter(self, reg: Registration, pk: int, risk: Assessment, persons: list[tuple[Person, str]]) -> Matter:
+        """register()'s matter, built in memory with its id, reference, deadlines and search document.
+
+        Built from its fields' values in order (Model's fast path, without keyword handling), as a row read from
+        the database would be: a batch builds a thousand of them.
+        """
+        reported_at = reg.reported_at or self.now
+        address_text = reg.address.strip()
+        address = self.addresses.get(address_text)
+        priority = _raised_priority(reg.priority, risk)
         # deadlines.resolve_deadline and step_due(REGISTERED), with the policies read once per batch.
-        policy = self.policies.get((matter.kind, matter.priority), deadlines.FALLBACK)
-        matter.due_at = reg.due_at or reported_at + dt.timedelta(minutes=policy.resolve_minutes)
-        matter.step_due_at = reported_at + dt.timedelta(minutes=policy.accept_minutes)
+        policy = self.policies.get((reg.kind, priority), deadlines.FALLBACK)
+        reference = f"{self.station.code.upper()}-{reported_at:%Y}-{pk:06d}"
+        external_ref = reg.external_ref.strip()
+        description = reg.description.strip()
+        place = address.full_text if address is not None else address_text
+        names = [person.name for person, _role in persons]
+        values = {
+            "id": pk,
+            "station_id": self.station.pk,
+            "reference": reference,
+            "external_ref": external_ref,
+            "kind": reg.kind,
+            "channel": reg.channel,
+            "category_id": self.categories[reg.category].pk,
+            "priority": priority,
+            "description": description,
+            "address_id": address.pk if address is not None else None,
+            "address_text": address_text,
+            "latitude": reg.latitude or (address.latitude if address is not None else None),
+            "longitude": reg.longitude or (address.longitude if address is not None else None),
+            "grid_id": address.grid_id if address is not None else None,
+            "owner_id": None,
+            "team_id": reg.team_id,
+            "registered_by_id": self.actor.pk if self.actor is not None else None,
+            "reported_at": reported_at,
+            "created_at": self.now,
+            "stage": Stage.REGISTERED,
+            "stage_changed_at": self.now,
+            "step_due_at": reported_at + dt.timedelta(minutes=policy.accept_minutes),
+            "due_at": reg.due_at or reported_at + dt.timedelta(minutes=policy.resolve_minutes),
+            "due_reason": reg.due_reason.strip(),
+            "outcome_id": None,
+            "satisfaction": "",
+            "merged_into_id": None,
+            "transferred_to": "",
+            "extra": reg.extra,
+            "search_doc": document(description, place, reference, external_ref, *names),
+        }
+        matter = Matter(*[values[name] for name in _MATTER_COLUMNS])
+        matter._state = _saved_state()
+        # The related objects the receivers and callers use, without a query each.
+        Matter.station.field.set_cached_value(matter, self.station)
+        Matter.category.field.set_cached_value(matter, self.categories[reg.category])
+        Matter.address.field.set_cached_value(matter, address)
         return matter
 
 
-def _fill_search_docs(matters: list[Matter], people: list[list[tuple[Person, str]]]) -> None:
-    """refresh_search_doc's document, computed before the insert."""
-    for matter, persons in zip(matters, people, strict=True):
-        names = [person.name for person, _role in persons]
-        matter.search_doc = document(
-            matter.description, matter.place, matter.reference or "", matter.external_ref, *names
-        )
+_MATTER_COLUMNS = [f.attname for f in Matter._meta.concrete_fields]
+
+
+def _saved_state() -> ModelState:
+    state = ModelState()
+    state.adding, state.db = False, connection.alias
+    return state
 
 
 def _record_risks(station: Station, matters: list[Matter], risks: list[Assessment]) -> None:
     """_record_risk for the batch: an assessment row per matter, the chiefs told of each high one."""
     now = timezone.now()
-    _insert(
-        [
-            RiskAssessment(
-                matter=matter,
-                level=risk.level,
-                score=risk.score,
-                explanations=risk.explanations,
-                assessed_at=now,
-                lexicon_version=risk.lexicon_version,
-            )
-            for matter, risk in zip(matters, risks, strict=True)
-        ]
-    )
+    explained: dict[int, str] = {}  # one JSON text per distinct assessment: identical descriptions share theirs
+    rows = []
+    for matter, risk in zip(matters, risks, strict=True):
+        if id(risk) not in explained:
+            explained[id(risk)] = json.dumps(risk.explanations, ensure_ascii=False)
+        rows.append([matter.pk, risk.level, risk.score, explained[id(risk)], now, risk.lexicon_version])
+    columns = ["matter_id", "level", "score", "explanations", "assessed_at", "lexicon_version"]
+    _insert_rows(RiskAssessment, columns, rows, ready={"explanations"})
     high = [(matter, risk) for matter, risk in zip(matters, risks, strict=True) if risk.level == RiskLevel.HIGH]
     if not high:
         return
@@ -268,9 +312,9 @@ def _categories_of(regs: Sequence[Registration]) -> dict[str, Code]:
 
 def _validate_fields(reg: Registration) -> None:
     """register()'s checks without its category query (the batch looked all categories up at once)."""
-    if reg.kind not in Kind.values or reg.channel not in Channel.values or reg.priority not in Priority.values:
+    if reg.kind not in _KINDS or reg.channel not in _CHANNELS or reg.priority not in _PRIORITIES:
         _validate(reg)
-    if not reg.description.strip() or any(p.role not in PartyRole.values or not p.name.strip() for p in reg.parties):
+    if not reg.description.strip() or any(p.role not in _ROLES or not p.name.strip() for p in reg.parties):
         _validate(reg)
     for party in reg.parties:
         if party.id_number and not idnumber.is_valid(party.id_number):
@@ -280,10 +324,14 @@ def _validate_fields(reg: Registration) -> None:
 
 
 def _standard_addresses(station: Station, regs: Sequence[Registration]) -> dict[str, StandardAddress]:
-    texts = {reg.address.strip() for reg in regs if reg.address.strip()}
-    if not texts:
-        return {}
-    return {a.full_text: a for a in station.addresses.filter(full_text__in=texts)}
+    """_link_standard_address for a batch: each distinct text resolved once, the matched addresses read in one
+    query, the unmatched proposed for review in one insert. Keyed by the stripped text."""
+    texts = {reg.address.strip() for reg in regs} - {""}
+    resolutions = [resolve_address(station, text) for text in sorted(texts)]
+    propose_addresses(resolution for resolution in resolutions if resolution.needs_review)
+    ids = {resolution.address_id for resolution in resolutions if resolution.address_id is not None}
+    found = StandardAddress.objects.in_bulk(ids) if ids else {}
+    return {r.text: found[r.address_id] for r in resolutions if r.address_id is not None and r.address_id in found}
 
 
 def _next_ids(model: type[Model], count: int) -> list[int]:
@@ -316,27 +364,52 @@ _PLAIN_TYPES = frozenset(
 
 
 def _insert(objs: Sequence[Model]) -> None:
-    """INSERT rows with one executemany, values prepared by the fields as save() would.
+    """INSERT model objects with one executemany, all their concrete fields, ids included."""
+    if objs:
+        columns = [f.attname for f in objs[0]._meta.concrete_fields]
+        _insert_rows(type(objs[0]), columns, ([obj.__dict__[name] for name in columns] for obj in objs))
 
-    bulk_create compiles a multi-row statement field by field and splits it at SQLite's parameter limit; for
-    thousands of rows that costs several times the insert itself. Rows are inserted without an id when the
-    first object has none (the database assigns them).
+
+def _insert_rows(
+    model: type[Model], columns: list[str], rows: Iterable[list[Any]], ready: frozenset[str] | set[str] = frozenset()
+) -> None:
+    """INSERT plain rows (values of the fields named by attname, in that order) with one executemany.
+
+    bulk_create builds model objects, compiles a multi-row statement field by field and splits it at SQLite's
+    parameter limit; for thousands of rows that costs several times the insert itself. Here only the values the
+    driver cannot take as they are (datetimes, JSON; not the columns named `ready`) are converted, and each
+    distinct datetime once (a batch shares its `now`). Fields not named take no value: the caller names every
+    column without a database default.
     """
-    if not objs:
-        return
-    meta = objs[0]._meta
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and objs[0].pk is None)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    prepare = [(f, f.get_internal_type() not in _PLAIN_TYPES) for f in fields]
-    # pre_save as save() calls it: it fills auto_now_add times.
-    params: list[list[Any]] = [[_db_value(f, f.pre_save(obj, True), convert) for f, convert in prepare] for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    fields_by_name = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [fields_by_name[name] for name in columns]
+    converters = [(i, _converter(f)) for i, f in enumerate(fields) if f.attname not in ready]
+    convert = [(i, c) for i, c in converters if c is not None]
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    params = []
+    for row in rows:
+        for i, to_db in convert:
+            if row[i] is not None:
+                row[i] = to_db(row[i])
+        params.append(row)
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
 
 
-def _db_value(field: Field[Any, Any], value: Any, convert: bool) -> Any:
-    return field.get_db_prep_save(value, connection) if convert and value is not None else value
+def _converter(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a value of the field becomes the driver's, as get_db_prep_save would; None when it needs nothing."""
+    kind = field.get_internal_type()
+    if kind in _PLAIN_TYPES or kind == "DecimalField":  # both backends take a Decimal as it is
+        return None
+    if kind == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
+        # Django's SQLite adapter in short (make_naive in the connection's zone, then str): a third of the time.
+        zone = connection.timezone
+        return lambda value: str(value.astimezone(zone).replace(tzinfo=None)) if value.tzinfo else value
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tuple[Person, str]]]:
@@ -355,7 +428,8 @@ def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tupl
             number = idnumber.normalize(party.id_number) if party.id_number else ""
             person = by_id.get(number) if number else None
             if person is None:
-                person = Person(station=station, name=party.name.strip(), phone=party.phone.strip(), id_number=number)
+                # Person's fields in order (Model's fast path): id (reserved below), station, name, phone, ID, note.
+                person = Person(*[None, station.pk, party.name.strip(), party.phone.strip(), number, ""])
                 fresh.append(person)
                 if number:
                     by_id[number] = person
@@ -367,22 +441,23 @@ def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tupl
     return people
 
 
-def _batch_parties(matters: list[Matter], people: list[list[tuple[Person, str]]]) -> list[Party]:
-    parties: dict[tuple[int, int, str], Party] = {}
+def _party_rows(matters: list[Matter], people: list[list[tuple[Person, str]]]) -> list[list[Any]]:
+    """(matter, person, role) once each, as register()'s get_or_create leaves them."""
+    parties: dict[tuple[int, int, str], None] = {}
     for matter, persons in zip(matters, people, strict=True):
         for person, role in persons:
-            parties.setdefault((matter.pk, person.pk, role), Party(matter=matter, person=person, role=role))
-    return list(parties.values())
+            parties.setdefault((matter.pk, person.pk, role), None)
+    return [list(key) for key in parties]
 
 
-def _registration_event(matter: Matter, actor: User | None, reg: Registration) -> MatterEvent:
+def _registration_event_fields(matter: Matter, actor: User | None, reg: Registration) -> dict[str, Any]:
     """The first event of every matter (from no stage to registered), for one matter or a batch."""
-    return MatterEvent(
-        matter=matter,
-        from_stage="",
-        to_stage=Stage.REGISTERED,
-        actor=actor,
-        at=matter.reported_at,
-        note=reg.note.strip(),
-        data={"channel": reg.channel},
-    )
+    return {
+        "matter_id": matter.pk,
+        "from_stage": "",
+        "to_stage": Stage.REGISTERED,
+        "actor_id": actor.pk if actor is not None else None,
+        "at": matter.reported_at,
+        "note": reg.note.strip(),
+        "data": {"channel": reg.channel},
+    }
