@@ -85,7 +85,12 @@ def parties_to_mediate(group: RepeatGroup, matter_ids: list[int], person_ids: It
 
 
 def move_proposal(
-    proposal_id: int, actor: User, to: str, note: str = "", expected_stage: str | None = None
+    proposal_id: int,
+    actor: User,
+    to: str,
+    note: str = "",
+    expected_stage: str | None = None,
+    at: dt.datetime | None = None,  # for a case opened with a replayed history (the demo); never from users
 ) -> MediationProposal:
     """Move a proposal one stage; the only writer of `MediationProposal.stage`. Refusals change nothing."""
     target = _parse_stage(to)
@@ -99,7 +104,7 @@ def move_proposal(
                 status=409,
             )
         _check_step(proposal, actor, target, note)
-        now = timezone.now()
+        now = at or timezone.now()
         ProposalEvent.objects.create(
             proposal=proposal, from_stage=proposal.stage, to_stage=target, actor=actor, at=now, note=note.strip()
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from fengqiao.demo.devices import load_devices
 from fengqiao.demo.history import load_history
+from fengqiao.demo.mediation import load_mediation, village_stories
 from fengqiao.demo.ordinary import FLAVOURS, ordinary_stories
 from fengqiao.demo.script import Cast, play
 from fengqiao.demo.stations import DEMO_USERNAMES, load_stations
@@ -30,8 +31,12 @@ def load_demo(now: dt.datetime | None = None) -> Summary:
     with transaction.atomic():
         load_stations()
         cast = Cast()
-        stories = all_stories(now) + [story for code in FLAVOURS for story in ordinary_stories(code, now)]
+        told = all_stories(now) + village_stories(now)
+        # Everyday matters stay away from the stories' homes: one at 刘某's flat would join his repeat group.
+        homes = frozenset(story.registration.address for story in told)
+        stories = told + [story for code in FLAVOURS for story in ordinary_stories(code, now, homes)]
         created = sum(1 for story in stories if play(story, cast) is not None)
+        load_mediation(cast, now)  # after the stories: the cases follow their matters
         load_devices()  # after the stories: the blockers' alarms sit beside the lift-alarm matters
         load_history()  # 鹿城's Jan–Jul 2023/2024 background: the newspaper's figures (fengqiao/demo/history.py)
     _mark_history_read()

@@ -351,15 +351,18 @@ class Crew:
     officer_of: dict[str, str]  # address → community officer of its police grid
 
 
-def crew_of(station_code: str) -> Crew:
+def crew_of(station_code: str, exclude: frozenset[str] = frozenset()) -> Crew:
+    """The station's people and places; `exclude`: addresses the stories live at, which draws never pick."""
     staff = User.objects.filter(station__code=station_code, role__in=[Role.CHIEF, Role.OFFICER, Role.AUXILIARY])
     police = tuple(sorted(user.username for user in staff))
     chief = next(user.username for user in staff if user.role == Role.CHIEF)
-    addresses = list(
-        StandardAddress.objects.filter(station__code=station_code, community__isnull=False)
+    addresses = [
+        address
+        for address in StandardAddress.objects.filter(station__code=station_code, community__isnull=False)
         .select_related("community", "grid__police_grid__officer")
         .order_by("full_text")
-    )
+        if address.full_text not in exclude
+    ]
     officer_of = {
         a.full_text: a.grid.police_grid.officer.username
         for a in addresses
@@ -371,9 +374,9 @@ def crew_of(station_code: str) -> Crew:
     return Crew(chief, police, homes, villages, officer_of)
 
 
-def ordinary_stories(station_code: str, now: dt.datetime) -> list[Story]:
+def ordinary_stories(station_code: str, now: dt.datetime, homes: frozenset[str] = frozenset()) -> list[Story]:
     flavour = FLAVOURS[station_code]
-    crew = crew_of(station_code)
+    crew = crew_of(station_code, homes)
     rng = random.Random(f"fengqiao-demo-{station_code}")
     return [_story(station_code, index, flavour, crew, rng, now) for index in range(1, flavour.count + 1)]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
+from fengqiao.codes.models import Code, CodeTable
 from fengqiao.staff.models import Role, User
 from fengqiao.stations.models import (
     Branch,
@@ -81,6 +82,7 @@ class StationSpec:
     partners: tuple[tuple[str, str], ...]  # name, kind
     staff: tuple[StaffSpec, ...]
     places: tuple[AddressSpec, ...] = ()  # standard addresses outside any community (roads, sites)
+    forces: tuple[tuple[str, str], ...] = ()  # partner name, code of its force of the "8" (table mediation_forces)
 
 
 # Kilometre points of 邢衡高速 in both directions: the highway's standard addresses, split between two grids.
@@ -235,7 +237,22 @@ BOZHEN = StationSpec(
         ("泊镇综合执法队", P.ENFORCEMENT),
         ("东港豪庭社区居委会", P.RESIDENTS_COMMITTEE),
         ("东王庄村委会", P.RESIDENTS_COMMITTEE),
+        ("西辛店村委会", P.RESIDENTS_COMMITTEE),
+        ("齐家务村委会", P.RESIDENTS_COMMITTEE),
         ("泊头市公安局物证鉴定室", P.OTHER),
+    ),
+    forces=(
+        ("泊镇人民政府", "cadres"),
+        ("泊头市人民法院泊镇法庭", "court"),
+        ("泊头市正平律师事务所", "lawyers"),
+        ("东港豪庭小区物业", "property"),
+        ("泊镇治安积极分子队", "activists"),
+        ("泊镇司法所", "judicial_office"),
+        ("泊镇综合执法队", "enforcement"),
+        ("东港豪庭社区居委会", "residents"),
+        ("东王庄村委会", "residents"),
+        ("西辛店村委会", "residents"),
+        ("齐家务村委会", "residents"),
     ),
     staff=(
         StaffSpec("liuqiang", "刘强", Role.CHIEF),
@@ -243,7 +260,11 @@ BOZHEN = StationSpec(
         StaffSpec("bz_yang", "杨帆", Role.OFFICER),
         StaffSpec("bz_he", "何磊", Role.AUXILIARY),
         StaffSpec("bz_gao", "高敏", Role.GRID_WORKER),
+        # Partner mediators of 1+8+N: the lawyer, the community head, a judge, the judicial office's mediator.
         StaffSpec("bz_ma", "马文静", Role.MEDIATOR, partner="泊头市正平律师事务所"),
+        StaffSpec("bz_zhu", "朱桂芳", Role.MEDIATOR, partner="东港豪庭社区居委会"),
+        StaffSpec("bz_wang", "王振华", Role.MEDIATOR, partner="泊头市人民法院泊镇法庭"),
+        StaffSpec("bz_li", "李秀兰", Role.MEDIATOR, partner="泊镇司法所"),
     ),
 )
 
@@ -339,7 +360,8 @@ def load_station(spec: StationSpec, password: str) -> Station:
         code=spec.code, defaults={"name": spec.name, "branch": branch, "area": spec.area}
     )
     posts = {name: PolicePost.objects.get_or_create(station=station, name=name)[0] for name in spec.posts}
-    partners = {name: _partner(station, name, kind) for name, kind in spec.partners}
+    forces = dict(spec.forces)
+    partners = {name: _partner(station, name, kind, forces.get(name, "")) for name, kind in spec.partners}
     users = {staff.username: _user(station, staff, posts, partners, password) for staff in spec.staff}
     communities = {
         name: Community.objects.update_or_create(
@@ -358,8 +380,9 @@ def load_station(spec: StationSpec, password: str) -> Station:
     return station
 
 
-def _partner(station: Station, name: str, kind: str) -> Partner:
-    return Partner.objects.update_or_create(station=station, name=name, defaults={"kind": kind})[0]
+def _partner(station: Station, name: str, kind: str, force: str) -> Partner:
+    force_code = Code.objects.get(table=CodeTable.MEDIATION_FORCES, code=force) if force else None
+    return Partner.objects.update_or_create(station=station, name=name, defaults={"kind": kind, "force": force_code})[0]
 
 
 def _user(

@@ -1,8 +1,8 @@
 """The seed page's stories (see SCENARIOS.md) as matters with their real dates and full timelines.
 
 Names are as printed in the paper. Where the paper gives no date (the wrong-way rider: “近日”) a plausible one
-is chosen; the repeat calls of 刘某 and 张某 are placed in the last month, because their mediation is still to
-come and repeat-call analysis looks at recent calls.
+is chosen; the repeat calls of 刘某 and 张某 are placed about three months back, within one month of each other,
+so that their mediation (fengqiao/demo/mediation.py) has the weeks it took before today.
 """
 
 import datetime as dt
@@ -36,6 +36,7 @@ XINJI = "130181"  # 辛集市
 BOTOU = "130981"  # 泊头市
 BEIJING = "110105"  # 北京市朝阳区
 
+LIU_ZHANG_LAST_CALL = 62  # days before the demo is loaded
 LAOLI = PartyInput("老李", PartyRole.REPORTER, "13931102846", id_number(XINJI, dt.date(1968, 3, 15), 311))
 LIU_MOU = PartyInput("刘某", PartyRole.REPORTER, "15903171265", id_number(BOTOU, dt.date(1975, 6, 2), 215))
 ZHANG_MOU = PartyInput("张某", PartyRole.PARTY, "18831795402", id_number(BOTOU, dt.date(1986, 11, 20), 137))
@@ -191,17 +192,17 @@ def liu_ayi() -> Story:
 def liu_zhang(now: dt.datetime) -> list[Story]:
     """泊镇: four calls in a month between 刘某 (downstairs) and 张某 (upstairs) over the renovation."""
     calls = [
-        (28, "张某装修敲墙，刘某认为楼上装修改变了房屋结构，对承重有安全风险，双方在楼道争吵。"),
-        (19, "刘某再次报警：楼上张某继续拆改墙体，双方互相滋扰，言语激烈。"),
-        (10, "张某报警称刘某上楼堵门阻止施工，双方推搡，险些发生肢体冲突。"),
-        (2, "刘某又一次报警：双方因装修承重问题剑拔弩张，矛盾不断升级。"),
+        (LIU_ZHANG_LAST_CALL + 26, "张某装修敲墙，刘某认为楼上装修改变了房屋结构，对承重有安全风险，双方在楼道争吵。"),
+        (LIU_ZHANG_LAST_CALL + 17, "刘某再次报警：楼上张某继续拆改墙体，双方互相滋扰，言语激烈。"),
+        (LIU_ZHANG_LAST_CALL + 8, "张某报警称刘某上楼堵门阻止施工，双方推搡，险些发生肢体冲突。"),
+        (LIU_ZHANG_LAST_CALL, "刘某又一次报警：双方因装修承重问题剑拔弩张，矛盾不断升级。"),
     ]
     return [_liu_zhang_call(index, now, days, text) for index, (days, text) in enumerate(calls, start=1)]
 
 
 def _liu_zhang_call(index: int, now: dt.datetime, days_ago: int, text: str) -> Story:
     reported = _days_before(now, days_ago, 19, 20)
-    latest = days_ago == 2
+    latest = days_ago == LIU_ZHANG_LAST_CALL
     minutes = dt.timedelta(minutes=1)
     script: list[Move | Act] = [
         accept("bz_he", reported + 2 * minutes),

@@ -15,16 +15,20 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.test import Client
 from django.utils import timezone, translation
 
+from fengqiao.analysis.hotspots import Period
+from fengqiao.analysis.models import RepeatGroup
 from fengqiao.lib.idnumber import is_valid
 from fengqiao.matters.access import matters_for_user
 from fengqiao.matters.models import Matter, Stage
+from fengqiao.mediation.figures import mediation_figures
+from fengqiao.mediation.models import Case, Room
 from fengqiao.people.models import Person
 from fengqiao.staff.models import User
-from fengqiao.stations.models import GridPopulation
+from fengqiao.stations.models import Community, GridPopulation, Partner, Station
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STATIONS = ["lucheng", "bozhen", "jizhou", "lingang"]
@@ -37,7 +41,7 @@ STORY_STAGES = {
     "DEMO-liuzhang-1": "archived",
     "DEMO-liuzhang-2": "archived",
     "DEMO-liuzhang-3": "archived",
-    "DEMO-liuzhang-4": "in_progress",  # its mediation is still to come
+    "DEMO-liuzhang-4": "resolved",  # by the mediation case, when it closed
     "DEMO-jizhou-nixing": "archived",
     "DEMO-lingang-backpack": "archived",
     "DEMO-lingang-car": "archived",
@@ -112,8 +116,13 @@ def test_the_four_units_of_the_seed_page_are_loaded_with_their_people(loaded: Lo
     assert {code: chiefs[code] for code in ["lucheng", "bozhen"]} == {"lucheng": "王晓建", "bozhen": "刘强"}
     roles = set(User.objects.filter(station__code="lucheng").values_list("role", flat=True))
     assert roles == {"chief", "officer", "auxiliary", "grid_worker", "volunteer"}
-    mediator = User.objects.get(station__code="bozhen", role="mediator")
-    assert mediator.partner is not None and mediator.partner.kind == "law_firm"
+    mediators = User.objects.filter(station__code="bozhen", role="mediator").select_related("partner")
+    assert {m.partner.kind for m in mediators if m.partner} == {
+        "law_firm",
+        "residents_committee",
+        "court",
+        "judicial_office",
+    }
 
 
 def test_lucheng_answers_for_fourteen_thousand_residents(loaded: Loaded) -> None:
@@ -180,7 +189,7 @@ def test_liu_and_zhang_called_again_and_again_within_a_month(loaded: Loaded) -> 
     assert all({p.person.name for p in c.parties.all()} == {"刘某", "张某"} for c in calls)
     assert Person.objects.filter(station__code="bozhen", name__in=["刘某", "张某"]).count() == 2
     assert [c.stage for c in calls[:-1]] == ["archived"] * (len(calls) - 1)
-    assert calls[-1].stage == "in_progress"
+    assert calls[-1].stage == "resolved"
 
 
 def test_ms_li_was_warned_by_phone_then_at_her_door(loaded: Loaded) -> None:
@@ -250,3 +259,80 @@ def test_every_resident_id_number_passes_the_checksum(loaded: Loaded) -> None:
     numbers = list(Person.objects.exclude(id_number="").values_list("id_number", flat=True))
     assert len(numbers) > 100
     assert [n for n in numbers if not is_valid(n)] == []
+
+
+# ---- 1+8+N mediation at 泊镇 (stories 6 and 7) ---------------------------------------------------------------
+
+
+def liu_zhang_case() -> Case:
+    return Case.objects.select_related("dispute__matter__outcome", "proposal").get(
+        dispute__matter__external_ref="DEMO-liuzhang-4"
+    )
+
+
+def test_liu_and_zhang_were_mediated_from_their_proposal_to_a_closed_case(loaded: Loaded) -> None:
+    case = liu_zhang_case()
+    assert case.proposal is not None and case.proposal.stage == "opened"
+    assert case.lead.username == "liuqiang"
+    partner_kinds = {m.partner.kind for m in case.mediators.select_related("partner") if m.partner}
+    assert partner_kinds == {"residents_committee", "court", "law_firm"}  # the community head, a judge, a lawyer
+    assert list(case.events.values_list("to_stage", flat=True)) == [
+        "proposed", "accepted", "agreed", "fulfilment_check", "closed",
+    ]  # fmt: skip
+    held = case.sessions.filter(status="held")
+    assert held.count() == 3 and all(session.minutes for session in held)
+    assert all(set(s.parties_present.values_list("name", flat=True)) == {"刘某", "张某"} for s in held)
+    assert "共同加固" in case.agreement.terms and not case.agreement.partial
+    assert [(v.fulfilled, v.done_at is not None) for v in case.visits.all()] == [(True, True)]
+
+
+def test_the_mediated_matter_is_resolved_and_the_thank_you_banner_is_noted(loaded: Loaded) -> None:
+    case = liu_zhang_case()
+    matter = case.dispute.matter
+    assert matter.stage == Stage.RESOLVED
+    assert matter.outcome is not None and (matter.outcome.code, matter.outcome.label_zh) == ("resolved", "化解成功")
+    assert "在家安心了" in case.events.get(to_stage="closed").note
+    assert matter.actions.filter(note__contains="锦旗").exists()
+    times = [*case.events.values_list("at", flat=True)]
+    assert times == sorted(times) and times[0] > matter.reported_at and times[-1] < timezone.now()
+
+
+def test_bozhen_has_the_eight_forces_and_a_room_in_every_village(loaded: Loaded) -> None:
+    forces = set(
+        Partner.objects.filter(station__code="bozhen", force__isnull=False).values_list("force__code", flat=True)
+    )
+    rooms = Room.objects.filter(station__code="bozhen")
+    villages = set(Community.objects.filter(station__code="bozhen").values_list("name", flat=True))
+    assert len(forces) == 8
+    assert villages == set(rooms.filter(kind="room").values_list("community__name", flat=True))
+    assert rooms.filter(kind="contact_point").count() >= 2
+    assert all(room.people.exists() for room in rooms)
+
+
+def test_the_village_cases_run_through_every_stage_and_feed_the_figures(loaded: Loaded) -> None:
+    cases = Case.objects.filter(station__code="bozhen")
+    stages = set(cases.values_list("stage", flat=True))
+    types = set(cases.values_list("dispute__dispute_type__code", flat=True))
+    assert {"proposed", "accepted", "declined", "referred", "fulfilment_check", "closed"} <= stages
+    assert {"land", "contract", "private_lending", "neighbours"} <= types
+    today = timezone.localdate()
+    figures = mediation_figures(
+        Station.objects.get(code="bozhen").pk, Period(today - dt.timedelta(days=120), today), timezone.now()
+    )
+    assert figures.total.opened == cases.count() and figures.total.success_pct is not None
+    assert figures.holding.agreements >= 2
+
+
+def test_no_everyday_matter_lands_on_a_story_home_and_joins_liu_s_repeat_group(loaded: Loaded) -> None:
+    flat = "东港豪庭小区12号楼1单元302室"
+    at_liu = Matter.objects.filter(Q(address_text=flat) | Q(address__full_text=flat))
+    assert set(at_liu.values_list("external_ref", flat=True)) == {f"DEMO-liuzhang-{i}" for i in range(1, 5)}
+    groups = RepeatGroup.objects.filter(members__matter__external_ref__startswith="DEMO-liuzhang-").distinct()
+    assert [group.members.count() for group in groups] == [4]
+
+
+def test_the_partner_mediators_are_printed_with_the_other_logins(loaded: Loaded) -> None:
+    lines = loaded.first_output.splitlines()
+    for username in ("bz_zhu", "bz_wang", "bz_ma"):
+        assert any(line.startswith(username + " ") and "Partner mediator" in line for line in lines), username
+    assert loaded.rows_after_first["mediation.Case"] == loaded.rows_after_second["mediation.Case"] >= 7

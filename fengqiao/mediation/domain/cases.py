@@ -285,8 +285,8 @@ def _room(station_id: int, room_id: int | None) -> Room | None:
 def _hand_off(proposal: MediationProposal, actor: User, case: Case) -> None:
     note = _("Mediation case %(reference)s opened.") % {"reference": case.reference}
     if proposal.stage == ProposalStage.PROPOSED:
-        move_proposal(proposal.pk, actor, ProposalStage.ACCEPTED, note=note)
-    move_proposal(proposal.pk, actor, ProposalStage.OPENED, note=note)
+        move_proposal(proposal.pk, actor, ProposalStage.ACCEPTED, note=note, at=case.opened_at)
+    move_proposal(proposal.pk, actor, ProposalStage.OPENED, note=note, at=case.opened_at)
 
 
 # Moving -----------------------------------------------------------------------------------------------------
