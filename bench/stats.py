@@ -9,7 +9,13 @@ rollup is built by the app's own rebuild code. In the same run:
 - the time of the same figures computed directly from the raw rows (`raw_value`) for the same periods.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/stats.py [--matters 5000000]
-        [--queries 200] [--raw-queries 10] [--keep]
+        [--stations 20] [--queries 200] [--raw-queries 10] [--db NAME] [--keep | --reuse]
+        [--rebuild all|months|none] [--generate-only]
+
+Generating 5 M matters takes a quarter of an hour on two cores and rebuilding their rollup half an hour, so
+`--reuse` keeps the database between runs: it is generated only when it does not hold the asked number of matters
+yet, then migrated, and `--rebuild months` recounts only the tables derived from the daily rollup (for a change to
+the monthly tables or the summary), `--rebuild none` nothing.
 """
 
 import argparse
@@ -25,7 +31,23 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SCRATCH = "fengqiao_bench_stats"
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--matters", type=int, default=5_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--raw-queries", type=int, default=10)
+    parser.add_argument("--stations", type=int, default=20, help="the same density: 250,000 matters each")
+    parser.add_argument("--db", default="fengqiao_bench_stats", help="name of the scratch database")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database at the end")
+    parser.add_argument("--reuse", action="store_true", help="reuse (and keep) the scratch database if it is there")
+    parser.add_argument("--rebuild", choices=["all", "months", "none"], default="all")
+    parser.add_argument("--generate-only", action="store_true")
+    return parser.parse_args()
+
+
+ARGS = arguments()
+SCRATCH = ARGS.db
 ADMIN_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 os.environ["DATABASE_URL"] = urlunparse(urlparse(ADMIN_URL)._replace(path=f"/{SCRATCH}"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fengqiao.settings")
@@ -34,13 +56,15 @@ os.environ.setdefault("FENGQIAO_DEBUG", "1")
 import psycopg  # noqa: E402
 
 
-def admin(sql: str) -> None:
+def admin(sql: str) -> list[tuple[object, ...]]:
     with psycopg.connect(urlunparse(urlparse(ADMIN_URL)._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql)
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
 
 
-admin(f"DROP DATABASE IF EXISTS {SCRATCH}")
-admin(f"CREATE DATABASE {SCRATCH}")
+if not (ARGS.reuse and admin(f"SELECT 1 FROM pg_database WHERE datname = '{SCRATCH}'")):
+    admin(f"DROP DATABASE IF EXISTS {SCRATCH}")
+    admin(f"CREATE DATABASE {SCRATCH}")
 
 import django  # noqa: E402
 
@@ -48,16 +72,21 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from fengqiao.api.models import ApiToken, token_digest  # noqa: E402
+from fengqiao.matters.models import Matter  # noqa: E402
+from fengqiao.staff.models import User  # noqa: E402
 from fengqiao.stations.models import Community, CommunityGrid, GridPopulation, PoliceGrid, Station  # noqa: E402
 from fengqiao.stats.domain.figures import Scope, summary  # noqa: E402
 from fengqiao.stats.domain.periods import Compare, Period, add_months, month_end  # noqa: E402
 from fengqiao.stats.domain.raw import raw_value  # noqa: E402
-from fengqiao.stats.domain.rollup import rebuild  # noqa: E402
-from fengqiao.stats.models import Kpi, StatsResolveTime, StatsRollup  # noqa: E402
+from fengqiao.stats.domain.rollup import rebuild, rebuild_months  # noqa: E402
+from fengqiao.stats.models import Kpi, StatsMedianMonth, StatsResolveTime, StatsRollup, StatsRollupStation  # noqa: E402
 
 TARGET_MS = 100.0
-STATIONS, GRIDS, YEARS = 20, 7, (2020, 2021, 2022, 2023, 2024)
+GRIDS, YEARS = 7, (2020, 2021, 2022, 2023, 2024)
 FIRST = dt.date(2020, 1, 1)
 # category, kind, weight: a station's mix of calls, cases, disputes, warnings and invalid calls.
 SORTS = [
@@ -186,32 +215,67 @@ def timed(work: object) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--matters", type=int, default=5_000_000)
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--raw-queries", type=int, default=10)
-    parser.add_argument("--stations", type=int, default=STATIONS, help="the same density: 250,000 matters each")
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
+def prepare(args: argparse.Namespace) -> list[Station]:
+    """Migrate; generate the places and matters unless a reused database holds them already."""
+    call_command("migrate", verbosity=0)
+    stations = list(Station.objects.order_by("code"))
+    if args.reuse and len(stations) == args.stations and Matter.objects.count() == args.matters:
+        print(f"reusing {args.matters:,} matters in {args.stations} stations of {SCRATCH}")
+        return stations
+    if stations:
+        sys.exit(f"{SCRATCH} holds other data: drop it or give another --db")
+    stations = setup_places(args.stations)
+    start = time.perf_counter()
+    generate(args.matters, args.stations)
+    print(f"generated {args.matters:,} matters with their events in {time.perf_counter() - start:.0f} s")
+    return stations
+
+
+def build(mode: str) -> None:
+    start = time.perf_counter()
+    if mode == "all":
+        rebuild()
+    elif mode == "months":
+        rebuild_months()
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")  # index-only scans need the visibility map, as autovacuum keeps it
+    print(
+        f"rollup ({mode}) rebuilt in {time.perf_counter() - start:.0f} s: {StatsRollup.objects.count():,} count "
+        f"and {StatsResolveTime.objects.count():,} time-histogram day rows, "
+        f"{StatsRollupStation.objects.count():,} station-month count rows, "
+        f"{StatsMedianMonth.objects.count():,} station-month median rows"
+    )
+
+
+def api_client() -> Client:
+    """A test client holding a bearer token of a staff user (who may ask for any station)."""
+    user, _created = User.objects.get_or_create(username="bench-stats", defaults={"is_staff": True})
+    token = "bench-stats-token"
+    ApiToken.objects.update_or_create(
+        digest=token_digest(token), defaults={"user": user, "expires_at": timezone.now() + dt.timedelta(days=1)}
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+
+
+def api_get(client: Client, station: Station, period: Period, compare: Compare) -> None:
+    params = {"station": station.code, "from": period.start, "to": period.end, "compare": compare.value}
+    response = client.get("/api/v1/stats/summary", params)
+    assert response.status_code == 200, response.content
+
+
+def main(args: argparse.Namespace) -> None:
     try:
-        call_command("migrate", verbosity=0)
-        stations = setup_places(args.stations)
-        start = time.perf_counter()
-        generate(args.matters, args.stations)
-        print(f"generated {args.matters:,} matters with their events in {time.perf_counter() - start:.0f} s")
-        start = time.perf_counter()
-        rows = rebuild()
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE")
-        print(
-            f"rollup rebuilt in {time.perf_counter() - start:.0f} s: {rows:,} rows "
-            f"({StatsRollup.objects.count():,} counts, {StatsResolveTime.objects.count():,} time histogram)"
-        )
+        stations = prepare(args)
+        if args.generate_only:
+            return
+        build(args.rebuild)
+        print(f"load average before the queries: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         kpis = list(Kpi.objects.filter(active=True))
         rng = random.Random(6)
         asks = [(rng.choice(stations), random_period(rng), rng.choice(list(Compare))) for _ in range(args.queries)]
         one = [timed(lambda s=s, p=p, c=c: summary(Scope((s.pk,)), p, c, kpis)) for s, p, c in asks]
+        client = api_client()
+        api = [timed(lambda s=s, p=p, c=c: api_get(client, s, p, c)) for s, p, c in asks]
         county_scope = Scope(tuple(s.pk for s in stations))
         county = [timed(lambda p=p, c=c: summary(county_scope, p, c, kpis)) for _s, p, c in asks[: args.queries // 4]]
         raw = [
@@ -221,15 +285,18 @@ def main() -> None:
         verdict = "OK" if p95(one) <= TARGET_MS else "OVER"
         print(f"summary, one station: p95 {p95(one):.1f} ms, median {statistics.median(one):.1f} ms "
               f"over {len(one)} periods (target {TARGET_MS:.0f} ms: {verdict})")  # fmt: skip
+        print(f"summary API (GET /api/v1/stats/summary through Django's test client), one station: "
+              f"p95 {p95(api):.1f} ms, median {statistics.median(api):.1f} ms")  # fmt: skip
         county_median = statistics.median(county)
         print(f"summary, county of {args.stations}: p95 {p95(county):.1f} ms, median {county_median:.1f} ms")
         print(f"same figures from the raw rows, one station: median {statistics.median(raw):.0f} ms, "
               f"max {max(raw):.0f} ms over {len(raw)} periods")  # fmt: skip
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):
             admin(f"DROP DATABASE IF EXISTS {SCRATCH}")
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

@@ -120,6 +120,11 @@ class RollupDimensions(models.Model):
         abstract = True
 
 
+# What a summary reads besides the key: the covering indexes include them.
+COUNT_COLUMNS = ["grid", "category", "channel", "kind", "outcome", "matters", "overdue", "callbacks", "satisfied"]
+TIME_COLUMNS = ["grid", "category", "channel", "kind", "hours", "matters"]
+
+
 class RollupCounts(RollupDimensions):
     outcome = models.CharField(max_length=32, blank=True)  # the current outcome code; empty while unresolved
     matters = models.PositiveIntegerField(default=0)
@@ -143,7 +148,8 @@ class StatsRollup(RollupCounts):
     class Meta:
         verbose_name = _("statistics rollup row")
         verbose_name_plural = _("statistics rollup")
-        indexes = [models.Index(fields=["station", "day"], name="stats_rollup_station_day")]
+        # Covering (PostgreSQL; SQLite ignores `include`): the ragged ends of a period are an index-only scan.
+        indexes = [models.Index(fields=["station", "day"], include=COUNT_COLUMNS, name="stats_rollup_station_day_c")]
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.day} {self.category} {self.matters}"
@@ -157,7 +163,9 @@ class StatsRollupMonth(RollupCounts):
     class Meta:
         verbose_name = _("monthly statistics rollup row")
         verbose_name_plural = _("monthly statistics rollup")
-        indexes = [models.Index(fields=["station", "month"], name="stats_rollup_station_month")]
+        indexes = [
+            models.Index(fields=["station", "month"], include=COUNT_COLUMNS, name="stats_rollup_station_month_c")
+        ]
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.month:%Y-%m} {self.category} {self.matters}"
@@ -179,7 +187,7 @@ class StatsResolveTime(ResolveTimeCounts):
     class Meta:
         verbose_name = _("time-to-resolve rollup row")
         verbose_name_plural = _("time-to-resolve rollup")
-        indexes = [models.Index(fields=["station", "day"], name="stats_resolve_station_day")]
+        indexes = [models.Index(fields=["station", "day"], include=TIME_COLUMNS, name="stats_resolve_station_day_c")]
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.day} {self.hours}h × {self.matters}"
@@ -192,6 +200,81 @@ class StatsResolveTimeMonth(ResolveTimeCounts):
         verbose_name = _("monthly time-to-resolve rollup row")
         verbose_name_plural = _("monthly time-to-resolve rollup")
         indexes = [models.Index(fields=["station", "month"], name="stats_resolve_station_month")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m} {self.hours}h × {self.matters}"
+
+
+class StatsRollupStation(models.Model):
+    """The monthly rows of a station added up over its grids: a station's summary reads whole months from here.
+
+    Only the columns a KPI filter can name are kept (no grid), so an edited definition still applies at once,
+    with a few hundred rows a station-month instead of the grid table's thousands.
+    """
+
+    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    category = models.CharField(max_length=16)
+    channel = models.CharField(max_length=24)
+    kind = models.CharField(max_length=24)
+    outcome = models.CharField(max_length=32, blank=True)
+    matters = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    callbacks = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("station statistics rollup row")
+        verbose_name_plural = _("station statistics rollup")
+        # Covering (PostgreSQL): a summary is an index-only scan. SQLite ignores `include`.
+        indexes = [
+            models.Index(
+                fields=["station", "month"],
+                include=COUNT_COLUMNS[1:],
+                name="stats_station_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.month:%Y-%m} {self.category} {self.matters}"
+
+
+class StatsMedianFilter(models.Model):
+    """The filter of a median KPI whose monthly histograms are kept, already filtered, in `StatsMedianMonth`.
+
+    A time histogram keyed by every filter column does not compress (nearly one row per resolved matter), so the
+    median of a station's whole months is read from one histogram per filter instead. `fengqiao stats rebuild`
+    keeps one for each active median KPI and marks it ready when every station is counted; until then (an edited
+    filter) the summary reads the fine histogram, so the figure is right at once, only slower.
+    """
+
+    key = models.CharField(max_length=40, unique=True)  # sha1 of the filter's canonical JSON
+    filter = models.JSONField(default=dict)
+    ready = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("median filter")
+        verbose_name_plural = _("median filters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} {self.filter}"
+
+
+class StatsMedianMonth(models.Model):
+    """How many matters of a station reported in a month, matching one median filter, took `hours` whole hours."""
+
+    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
+    filter = models.ForeignKey(StatsMedianFilter, on_delete=models.CASCADE, related_name="months")
+    month = models.DateField()
+    hours = models.PositiveIntegerField()
+    matters = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly median histogram row")
+        verbose_name_plural = _("monthly median histogram")
+        indexes = [
+            models.Index(fields=["station", "filter", "month"], include=["hours", "matters"], name="stats_median_month")
+        ]
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.month:%Y-%m} {self.hours}h × {self.matters}"

@@ -5,23 +5,30 @@ periods (a conditional sum per KPI × period); each median needs one small query
 """
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import F, Func, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from fengqiao.stations.models import GridPopulation
+from fengqiao.stats.domain import sql
 from fengqiao.stats.domain.filters import ROLLUP, filter_q, row_matches
 from fengqiao.stats.domain.periods import Compare, Period, add_months, month_end
+from fengqiao.stats.domain.rollup import median_key
 from fengqiao.stats.models import (
     Kpi,
     KpiKind,
+    StatsMedianFilter,
+    StatsMedianMonth,
     StatsResolveTime,
     StatsResolveTimeMonth,
     StatsRollup,
     StatsRollupMonth,
+    StatsRollupStation,
 )
 
 Value = float | None
@@ -72,7 +79,8 @@ def summary(scope: Scope, period: Period, compare: Compare, kpis: Sequence[Kpi] 
     kpis = list(kpis) if kpis is not None else active_kpis()
     earlier = period.previous(compare)
     found = values(kpis, scope, [period, earlier])
-    now_people, then_people = population(scope, period.end.year), population(scope, earlier.end.year)
+    residents = populations(scope)
+    now_people, then_people = residents(period.end.year), residents(earlier.end.year)
     return [
         Figure(
             kpi,
@@ -96,10 +104,11 @@ def values(kpis: Sequence[Kpi], scope: Scope, periods: Sequence[Period]) -> dict
     result: dict[tuple[str, int], Value] = {}
     sums = _sums(kpis, scope, periods)
     for kpi in kpis:
-        for index, period in enumerate(periods):
-            if kpi.kind == KpiKind.MEDIAN_HOURS:
-                result[kpi.code, index] = median(histogram(kpi, scope, period))
-            else:
+        if kpi.kind == KpiKind.MEDIAN_HOURS:
+            for index, counts in enumerate(histograms(kpi, scope, periods)):
+                result[kpi.code, index] = median(counts)
+        else:
+            for index in range(len(periods)):
                 result[kpi.code, index] = _value(kpi, sums, index)
     return result
 
@@ -132,17 +141,27 @@ GROUP_COLUMNS = ("category", "channel", "kind", "outcome")
 
 
 def _sums(kpis: Sequence[Kpi], scope: Scope, periods: Sequence[Period]) -> dict[tuple[str, int, str], int]:
-    """Whole months from the monthly table, the ragged ends from the daily one: per period, the rollup grouped by
-    the four filter columns (a few hundred groups), then every KPI's filter applied to the groups."""
+    """Whole months from the monthly table, the ragged ends from the daily one, every period in one query: the
+    rollup grouped by the four filter columns (a few hundred groups), then every KPI's filter applied to the
+    groups in Python (a cached answer per distinct group)."""
     totals: dict[tuple[str, int, str], int] = {}
-    specs = {kpi.code: part_specs(kpi) for kpi in kpis}
-    for index, period in enumerate(periods):
-        for group in _groups(scope, period):
-            for code, kpi_parts in specs.items():
-                for part, (measure, spec) in kpi_parts.items():
-                    if _matches(spec, group):
-                        totals[code, index, part] = totals.get((code, index, part), 0) + (group[measure] or 0)
+    signature = json.dumps(
+        [(kpi.code, part, measure, spec) for kpi in kpis for part, (measure, spec) in part_specs(kpi).items()],
+        sort_keys=True,
+    )
+    for group in _groups(scope, periods):
+        index = group["index"]
+        for code, part, measure in _group_hits(signature, tuple(group[column] for column in GROUP_COLUMNS)):
+            totals[code, index, part] = totals.get((code, index, part), 0) + (group[measure] or 0)
     return totals
+
+
+@lru_cache(maxsize=100_000)
+def _group_hits(signature: str, key: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """The (KPI, part, measure) that count a group of rollup rows. Keyed by the KPI definitions as JSON, so an
+    edited definition is a new key: the cache is never stale, and groups and definitions are few."""
+    group = dict(zip(GROUP_COLUMNS, key, strict=True))
+    return tuple((code, part, measure) for code, part, measure, spec in json.loads(signature) if _matches(spec, group))
 
 
 def _matches(spec: dict[str, Any], group: dict[str, Any]) -> bool:
@@ -151,14 +170,22 @@ def _matches(spec: dict[str, Any], group: dict[str, Any]) -> bool:
     return row_matches(spec, group)
 
 
-def _groups(scope: Scope, period: Period) -> list[dict[str, Any]]:
-    groups: list[dict[str, Any]] = []
-    for model, where in ((StatsRollupMonth, month_q), (StatsRollup, day_q)):
-        inside = where(period)
-        if inside is not None:
-            rows = scope.rows(model).filter(inside).order_by().values(*GROUP_COLUMNS)
-            groups += rows.annotate(**{measure: Sum(measure) for measure in MEASURES})
-    return groups
+def _groups(scope: Scope, periods: Sequence[Period]) -> list[dict[str, Any]]:
+    """Rollup rows grouped by the filter columns per period (`index`), in one query."""
+    months = StatsRollupMonth if scope.grid_id is not None else StatsRollupStation
+    return sql.counts(period_slices(periods), scope.station_ids, scope.grid_id, months, StatsRollup)
+
+
+def period_slices(periods: Sequence[Period]) -> list[sql.Slice]:
+    """Each period as its whole months, then each ragged end on its own: plain ranges, so that each is one
+    index-only scan of a covering index (an OR of ranges is a bitmap scan of the table)."""
+    found: list[sql.Slice] = []
+    for index, period in enumerate(periods):
+        months = whole_months(period)
+        if months:
+            found.append((index, True, *months))
+        found += [(index, False, first, last) for first, last in ragged_days(period)]
+    return found
 
 
 def _value(kpi: Kpi, sums: dict[tuple[str, int, str], int], index: int) -> Value:
@@ -204,22 +231,23 @@ def day_q(period: Period) -> Q | None:
     return q
 
 
-def histogram(kpi: Kpi, scope: Scope, period: Period) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for model, where in ((StatsResolveTimeMonth, month_q), (StatsResolveTime, day_q)):
-        inside = where(period)
-        if inside is None:
-            continue
-        rows = (
-            scope.rows(model)
-            .filter(inside & filter_q(kpi.filter, ROLLUP))
-            .order_by()
-            .values("hours")
-            .annotate(n=Sum("matters"))
-        )
-        for row in rows:
-            counts[row["hours"]] = counts.get(row["hours"], 0) + row["n"]
+def histograms(kpi: Kpi, scope: Scope, periods: Sequence[Period]) -> list[dict[int, int]]:
+    """{whole hours: matters} per period, in one query. Whole months from the kept histogram of the KPI's filter
+    when there is one (stations, not a grid), else from the fine monthly histogram; ragged ends from the daily one."""
+    kept_id = _kept_median(kpi) if scope.grid_id is None else None
+    kept = (StatsMedianMonth, kept_id) if kept_id is not None else None
+    fine = (StatsResolveTimeMonth, StatsResolveTime)
+    counts: list[dict[int, int]] = [{} for _period in periods]
+    for index, hours, matters in sql.hours(
+        period_slices(periods), scope.station_ids, scope.grid_id, kept, fine, kpi.filter
+    ):
+        counts[index][hours] = counts[index].get(hours, 0) + matters
     return counts
+
+
+def _kept_median(kpi: Kpi) -> int | None:
+    """The id of the ready kept histogram of the KPI's filter, if any."""
+    return StatsMedianFilter.objects.filter(key=median_key(kpi.filter), ready=True).values_list("pk", flat=True).first()
 
 
 def median(counts: dict[int, int]) -> Value:
@@ -238,11 +266,21 @@ def median(counts: dict[int, int]) -> Value:
 
 def population(scope: Scope, year: int) -> int | None:
     """Residents in the scope's grids in `year`; a year without figures takes the latest earlier one."""
-    rows = GridPopulation.objects.filter(grid__station_id__in=scope.station_ids, year__lte=year)
+    return populations(scope)(year)
+
+
+def populations(scope: Scope) -> Callable[[int], int | None]:
+    """`population` for any year, from one query: a summary asks for two years."""
+    rows = GridPopulation.objects.filter(grid__station_id__in=scope.station_ids)
     if scope.grid_id is not None:
         rows = rows.filter(grid_id=scope.grid_id)
     totals = dict(rows.order_by().values_list("year").annotate(total=Sum("residents")))
-    return totals[max(totals)] if totals else None
+
+    def residents(year: int) -> int | None:
+        known = [known for known in totals if known <= year]
+        return totals[max(known)] if known else None
+
+    return residents
 
 
 def grid_populations(station_ids: Sequence[int], year: int) -> dict[int, int]:
@@ -271,7 +309,9 @@ def grouped(kpi: Kpi, scope: Scope, period: Period, by: str) -> dict[Any, Value]
     # The KPI's filter goes inside the sums: a group with no matching matters still shows, as 0.
     sums = {part: Sum(measure, filter=q) for part, (measure, q) in parts(kpi).items()}
     totals: dict[Any, dict[str, int]] = {}
-    for model, where, monthly in ((StatsRollupMonth, month_q, True), (StatsRollup, day_q, False)):
+    # Per month or category of stations, the station table (no grid) has a seventh of the rows.
+    months = StatsRollupMonth if by == "grid" or scope.grid_id is not None else StatsRollupStation
+    for model, where, monthly in ((months, month_q, True), (StatsRollup, day_q, False)):
         inside = where(period)
         if inside is None:
             continue

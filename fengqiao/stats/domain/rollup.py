@@ -7,7 +7,9 @@ the slice of that day.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -19,19 +21,27 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.db.models.sql.compiler import SQLCompiler
 
 from fengqiao.matters.models import Escalation, Matter, MatterEvent, Satisfaction, Stage
+from fengqiao.stats.domain.filters import ROLLUP, filter_q
 from fengqiao.stats.domain.periods import LOCAL, add_months, local_midnight, month_end
 from fengqiao.stats.models import (
+    Kpi,
+    KpiKind,
     RollupDimensions,
+    StatsMedianFilter,
+    StatsMedianMonth,
     StatsResolveTime,
     StatsResolveTimeMonth,
     StatsRollup,
     StatsRollupMonth,
+    StatsRollupStation,
 )
 
 # Callback answers that count as satisfied (满意 and 基本满意).
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
 BATCH = 5000
 DIMENSIONS = ("grid_id", "day", "category__code", "channel", "kind")
+MEASURES = ("matters", "overdue", "callbacks", "satisfied")
+FILTER_COLUMNS = ("category", "channel", "kind", "outcome")
 
 
 class WholeHoursBetween(Func):
@@ -133,17 +143,18 @@ def _month_starts(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 
 def _rebuild_months(station_id: int, ranges: list[tuple[dt.date, dt.date]] | None) -> None:
-    """Add the day rows of every touched month up into the monthly tables (whole months only, so always exact)."""
+    """Add the day rows of every touched month up into the monthly tables (whole months only, so always exact),
+    then the grid rows of those months into the station table and the kept median histograms."""
     months = _month_ranges(ranges)
     for day_model, month_model, measures in (
-        (StatsRollup, StatsRollupMonth, ("matters", "overdue", "callbacks", "satisfied")),
+        (StatsRollup, StatsRollupMonth, MEASURES),
         (StatsResolveTime, StatsResolveTimeMonth, ("matters",)),
     ):
         days = day_model.objects.filter(station_id=station_id)
         old = month_model.objects.filter(station_id=station_id)
         if months is not None:
             days = days.filter(_day_in(months))
-            old = old.filter(reduce(or_, (Q(month=first) for first, _last in months)))
+            old = old.filter(_month_in(months))
         old.delete()
         keys = [f.attname for f in RollupDimensions._meta.fields if f.attname != "id"]
         keys += ["outcome"] if day_model is StatsRollup else ["hours"]
@@ -160,13 +171,98 @@ def _rebuild_months(station_id: int, ranges: list[tuple[dt.date, dt.date]] | Non
                 for row in rows.iterator(chunk_size=BATCH)
             ),
         )
+    _rebuild_station_months(station_id, months)
+    for kept in StatsMedianFilter.objects.all():
+        _rebuild_medians(station_id, months, kept)
+
+
+def _month_in(months: list[tuple[dt.date, dt.date]]) -> Q:
+    return Q(month__in=[first for first, _last in months])
+
+
+def _rebuild_station_months(station_id: int, months: list[tuple[dt.date, dt.date]] | None) -> None:
+    grid_rows = StatsRollupMonth.objects.filter(station_id=station_id)
+    old = StatsRollupStation.objects.filter(station_id=station_id)
+    if months is not None:
+        grid_rows, old = grid_rows.filter(_month_in(months)), old.filter(_month_in(months))
+    old.delete()
+    rows = (
+        grid_rows.order_by()
+        .values("month", *FILTER_COLUMNS)
+        .annotate(**{f"total_{m}": Sum(m) for m in MEASURES})
+        .iterator(chunk_size=BATCH)
+    )
+    _bulk(
+        StatsRollupStation,
+        (
+            StatsRollupStation(
+                station_id=station_id,
+                **{k: row[k] for k in ("month", *FILTER_COLUMNS)},
+                **{m: row[f"total_{m}"] for m in MEASURES},
+            )
+            for row in rows
+        ),
+    )
+
+
+def _rebuild_medians(station_id: int, months: list[tuple[dt.date, dt.date]] | None, kept: StatsMedianFilter) -> None:
+    times = StatsResolveTimeMonth.objects.filter(station_id=station_id).filter(filter_q(kept.filter, ROLLUP))
+    old = StatsMedianMonth.objects.filter(station_id=station_id, filter=kept)
+    if months is not None:
+        times, old = times.filter(_month_in(months)), old.filter(_month_in(months))
+    old.delete()
+    rows = times.order_by().values("month", "hours").annotate(n=Sum("matters")).iterator(chunk_size=BATCH)
+    _bulk(
+        StatsMedianMonth,
+        (
+            StatsMedianMonth(
+                station_id=station_id, filter=kept, month=row["month"], hours=row["hours"], matters=row["n"]
+            )
+            for row in rows
+        ),
+    )
+
+
+def median_key(spec: dict[str, Any]) -> str:
+    """The same filter written in any order gives the same key."""
+    canonical = {key: sorted(values) for key, values in spec.items() if values}
+    return hashlib.sha1(json.dumps(canonical, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
 
 
 def rebuild(station_ids: Iterable[int] | None = None) -> int:
+    """Recount every day of these stations (all when None) from the raw rows; returns the rows written."""
+    return _each_station(station_ids, rebuild_days)
+
+
+def rebuild_months(station_ids: Iterable[int] | None = None) -> int:
+    """Recount only the monthly, station and median tables from the daily rollup (after a change to those)."""
+
+    def months(station_id: int) -> int:
+        with transaction.atomic():
+            _rebuild_months(station_id, None)
+        return 0
+
+    return _each_station(station_ids, months)
+
+
+def _each_station(station_ids: Iterable[int] | None, work: Callable[[int], int]) -> int:
+    """A rebuild of every station also decides which median histograms are kept: one per active median KPI's
+    filter, usable (`ready`) once every station is counted."""
     from fengqiao.stations.models import Station
 
+    everything = station_ids is None
+    if everything:
+        wanted = {
+            median_key(kpi.filter): kpi.filter for kpi in Kpi.objects.filter(active=True, kind=KpiKind.MEDIAN_HOURS)
+        }
+        StatsMedianFilter.objects.exclude(key__in=wanted).delete()
+        for key, spec in wanted.items():
+            StatsMedianFilter.objects.get_or_create(key=key, defaults={"filter": spec})
     ids = list(station_ids) if station_ids is not None else list(Station.objects.values_list("pk", flat=True))
-    return sum(rebuild_days(station_id) for station_id in ids)
+    written = sum(work(station_id) for station_id in ids)
+    if everything:
+        StatsMedianFilter.objects.update(ready=True)
+    return written
 
 
 def _reported_in(ranges: list[tuple[dt.date, dt.date]]) -> Q:
