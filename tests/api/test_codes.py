@@ -91,6 +91,17 @@ def test_the_openapi_document_lists_every_path(anonymous):  # type: ignore[no-un
         "/api/v1/devices/alarms",
         "/api/v1/analysis/hotspots",
         "/api/v1/stats/summary",
+        "/api/v1/mediations",
+        "/api/v1/mediations/stats",
+        "/api/v1/mediations/{case_id}",
+        "/api/v1/mediations/{case_id}/transitions",
+        "/api/v1/mediations/{case_id}/sessions",
+        "/api/v1/mediations/sessions/{session_id}/record",
+        "/api/v1/mediations/sessions/{session_id}/cancel",
+        "/api/v1/mediations/visits/{visit_id}",
+        "/api/v1/mediations/{case_id}/signed-scan",
+        "/api/v1/mediations/{case_id}/agreement.docx",
+        "/api/v1/mediations/{case_id}/agreement.pdf",
     }
     action_body = document["paths"]["/api/v1/matters/{matter_id}/actions"]["post"]["requestBody"]["content"]
     assert set(action_body) == {"application/json", "multipart/form-data"}

@@ -353,3 +353,18 @@ def test_the_figures_are_for_the_stations_police_with_a_checked_period(
     assert (bad.status_code, error_of(bad)["field"]) == (400, "from")
     assert (backwards.status_code, error_of(backwards)["field"]) == (400, "from")
     assert (partner.status_code, error_of(partner)["code"]) == (403, "forbidden")
+
+
+@pytest.mark.django_db
+def test_the_list_costs_the_same_queries_for_one_case_and_for_three(
+    api, case: Case, officer: User, make_matter, zhang: Person, django_assert_num_queries
+) -> None:
+    client = api(officer)
+    with django_assert_num_queries(3):  # the token, the count, the page with its relations
+        assert client.get("/mediations").json()["count"] == 1
+    for n in range(2):
+        matter = make_matter(kind="dispute", category="020501", description=f"又一起纠纷{n}")
+        body = opening_body(matter.parties.get().person, zhang, officer)
+        assert client.post("/mediations", {"matter": matter.pk, **body}).status_code == 201
+    with django_assert_num_queries(3):
+        assert client.get("/mediations").json()["count"] == 3
