@@ -29,6 +29,7 @@ from fengqiao.analysis.knox import STATION_ZONE
 from fengqiao.matters.models import Party, Stage
 from fengqiao.mediation.models import Case, CaseEvent, CaseStage, DisputeParty
 from fengqiao.staff.models import User
+from fengqiao.stations.models import Station
 
 HOLD_DAYS = 90
 DAY = 86_400.0
@@ -92,7 +93,7 @@ def mediation_figures(station_id: int, span: Period, now: dt.datetime) -> Mediat
     cases = _case_facts(station_id, start, end)
     return MediationFigures(
         period=span,
-        total=row_of("station", _("Station"), cases),
+        total=row_of("station", Station.objects.values_list("name", flat=True).get(pk=station_id), cases),
         by_type=_grouped(cases, lambda case: [case.dispute_type]),
         by_room=_grouped(cases, lambda case: [case.room]),
         by_partner=_grouped(cases, lambda case: list(case.partners)),
