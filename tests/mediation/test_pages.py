@@ -615,3 +615,14 @@ def test_a_partner_works_their_case_and_never_sees_a_phone_or_a_matter(  # type:
     for url in ["/mediation/", f"/mediation/{case.pk}/", "/mediation/rooms/"]:
         shown = text_of(client.get(url))
         assert not any(phone in shown for phone in PHONES), url
+
+
+@pytest.mark.django_db
+def test_the_case_list_leads_the_police_to_the_rooms_and_figures_but_not_a_partner(
+    browse: Browse, case: Case, officer: User, mediator: User
+) -> None:
+    police = text_of(browse(officer).get("/mediation/"))
+    assert 'href="/mediation/figures/"' in police and 'href="/mediation/rooms/"' in police
+    partner = text_of(browse(mediator).get("/mediation/"))
+    assert case.reference in partner and "/mediation/figures/" not in partner
+    assert browse(mediator).get("/mediation/figures/").status_code in (403, 404)
