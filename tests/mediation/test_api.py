@@ -145,7 +145,7 @@ def test_opening_refusals_come_in_the_one_error_shape(
     assert (wrong_type["code"], wrong_type["field"], wrong_type["message"]) == (
         "invalid",
         "dispute_type",
-        "“x” is not a dispute type.",
+        "“x”不是纠纷类型。",
     )
     assert (typo.status_code, error_of(typo)["field"]) == (400, "ledd")
     assert (partner.status_code, error_of(partner)["code"]) == (403, "forbidden")
