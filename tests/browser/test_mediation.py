@@ -16,15 +16,12 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from fengqiao.analysis.mediation_proposals import propose
-from fengqiao.analysis.models import MediationProposal, RepeatGroup, RepeatReason
-from fengqiao.matters.models import Matter
+from fengqiao.analysis.models import MediationProposal
 from fengqiao.mediation.models import Case, CaseStage, Room, SessionStatus
-from fengqiao.people.models import Person
 from fengqiao.staff.models import User
 from tests.conftest import PASSWORD
 from tests.matters.conftest import reference_data  # noqa: F401  (a fixture: code tables after the flush)
-from tests.mediation.conftest import dispute_matter, liu, room, zhang  # noqa: F401  (fixtures of the story)
+from tests.mediation.conftest import dispute_matter, liu, proposal, room, zhang  # noqa: F401  (fixtures of the story)
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -59,26 +56,9 @@ def page(browser: Browser, live_server: object) -> Iterator[Page]:
 
 
 @pytest.fixture
-def proposal(
-    reference_data: None,  # noqa: F811
-    dispute_matter: Matter,  # noqa: F811
-    liu: Person,  # noqa: F811
-    zhang: Person,  # noqa: F811
-) -> MediationProposal:
-    """The repeat calls about 刘某 and 张某 have led to a proposal to mediate."""
-    group = RepeatGroup.objects.create(
-        station=dispute_matter.station,
-        key_kind=RepeatReason.SAME_PARTIES,
-        key_value=f"{liu.pk}-{zhang.pk}",
-        label="刘某 / 张某",
-        window_days=30,
-        count=3,
-        first_at=dispute_matter.reported_at,
-        last_at=dispute_matter.reported_at,
-    )
-    found = propose(group, [dispute_matter.pk])
-    found.parties.set([liu, zhang])
-    return found
+def story_proposal(reference_data: None, proposal: MediationProposal) -> MediationProposal:  # noqa: F811
+    """The shared proposal fixture, after the code tables are back (a live-server test flushes them)."""
+    return proposal
 
 
 def label(stage: CaseStage) -> str:
@@ -105,7 +85,7 @@ def take_step(page: Page, stage: CaseStage, fields: dict[str, str]) -> None:
 def test_an_officer_walks_a_proposal_to_a_signed_agreement_document(  # type: ignore[no-untyped-def]
     page: Page,
     live_server,
-    proposal: MediationProposal,
+    story_proposal: MediationProposal,
     officer: User,
     mediator: User,
     room: Room,  # noqa: F811
@@ -117,7 +97,7 @@ def test_an_officer_walks_a_proposal_to_a_signed_agreement_document(  # type: ig
     page.click("nav.main >> text=Analysis")
     page.goto(f"{live_server.url}/analysis/repeats/")
 
-    page.locator(f'article[data-group="{proposal.group_id}"] button.open-case').click()
+    page.locator(f'article[data-group="{story_proposal.group_id}"] button.open-case').click()
     page.select_option("select[name=dispute_type]", "neighbours")
     page.check(f"#open-form input[name=mediators][value='{mediator.pk}']")
     page.select_option("#open-form select[name=room]", str(room.pk))

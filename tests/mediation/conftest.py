@@ -10,6 +10,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from fengqiao.analysis.mediation_proposals import propose
+from fengqiao.analysis.models import MediationProposal, RepeatGroup, RepeatReason
 from fengqiao.codes.models import Code, CodeTable
 from fengqiao.matters.domain.registration import PartyInput
 from fengqiao.matters.models import Matter, PartyRole
@@ -92,6 +94,37 @@ def case(  # type: ignore[no-untyped-def]
 ) -> Case:
     opening = an_opening(liu, zhang, officer, mediator, judge, room=room.pk, partners=(court.pk,))
     return open_case(officer, opening, matter_id=dispute_matter.pk)
+
+
+@pytest.fixture
+def second_case(officer: User, make_matter, outsider: User) -> Case:  # type: ignore[no-untyped-def]
+    """Another dispute at 鹿城, mediated by 吴主任 alone: shares the rooms, not the mediators, of `case`."""
+    matter = make_matter(
+        kind="dispute",
+        category="020503",
+        description="王某与李某借款纠纷",
+        parties=[PartyInput(name="王某", phone="13700001111"), PartyInput(name="李某", phone="13700002222")],
+    )
+    wang, li = (party.person for party in matter.parties.order_by("id"))
+    return open_case(officer, an_opening(wang, li, outsider, dispute_type="private_lending"), matter_id=matter.pk)
+
+
+@pytest.fixture
+def proposal(dispute_matter: Matter, liu: Person, zhang: Person) -> MediationProposal:
+    """The repeat calls about 刘某 and 张某 have led to a proposal to mediate."""
+    group = RepeatGroup.objects.create(
+        station=dispute_matter.station,
+        key_kind=RepeatReason.SAME_PARTIES,
+        key_value=f"{liu.pk}-{zhang.pk}",
+        label="刘某 / 张某",
+        window_days=30,
+        count=3,
+        first_at=dispute_matter.reported_at,
+        last_at=dispute_matter.reported_at,
+    )
+    found = propose(group, [dispute_matter.pk])
+    found.parties.set([liu, zhang])
+    return found
 
 
 def at(days: int, hour: int = 9) -> dt.datetime:

@@ -5,8 +5,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import translation
 
-from fengqiao.analysis.mediation_proposals import propose
-from fengqiao.analysis.models import ProposalStage, RepeatGroup, RepeatReason
+from fengqiao.analysis.models import MediationProposal, ProposalStage
 from fengqiao.lib.errors import DomainError
 from fengqiao.matters.models import Matter, Stage
 from fengqiao.mediation.domain.cases import CaseStep, allowed_steps, move_case, open_case
@@ -213,18 +212,9 @@ def test_a_failed_case_closed_without_referral_leaves_the_matter_to_its_owner(
 
 
 @pytest.mark.django_db
-def test_a_case_from_a_repeat_call_proposal_opens_the_proposal(officer: User, dispute_matter: Matter, liu, zhang):
-    group = RepeatGroup.objects.create(
-        station=dispute_matter.station,
-        key_kind=RepeatReason.SAME_PARTIES,
-        key_value=f"{liu.pk}-{zhang.pk}",
-        label="刘某 / 张某",
-        window_days=30,
-        count=3,
-        first_at=dispute_matter.reported_at,
-        last_at=dispute_matter.reported_at,
-    )
-    proposal = propose(group, [dispute_matter.pk])
+def test_a_case_from_a_repeat_call_proposal_opens_the_proposal(
+    officer: User, dispute_matter: Matter, liu, zhang, proposal: MediationProposal
+):
     case = open_case(officer, an_opening(liu, zhang, officer), proposal_id=proposal.pk)
     proposal.refresh_from_db()
     assert proposal.stage == ProposalStage.OPENED and case.proposal == proposal

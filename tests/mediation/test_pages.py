@@ -15,8 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from fengqiao.analysis.mediation_proposals import propose
-from fengqiao.analysis.models import MediationProposal, ProposalStage, RepeatGroup, RepeatReason
+from fengqiao.analysis.models import MediationProposal, ProposalStage
 from fengqiao.matters.domain.registration import PartyInput
 from fengqiao.matters.models import Matter, Stage
 from fengqiao.mediation.domain.cases import CaseStep, move_case, open_case
@@ -54,19 +53,6 @@ def field_block(html: str, field_id: str) -> str:
 
 def errors_next_to(html: str, field_id: str) -> list[str]:
     return re.findall(r'<p class="error-text" role="alert">(.*?)</p>', field_block(html, field_id))
-
-
-@pytest.fixture
-def second_case(officer: User, make_matter, outsider: User) -> Case:  # type: ignore[no-untyped-def]
-    """Another dispute at 鹿城 mediated by 吴主任 alone: not a case of 周律师's."""
-    matter = make_matter(
-        kind="dispute",
-        category="020503",
-        description="王某与李某借款纠纷",
-        parties=[PartyInput(name="王某", phone="13700001111"), PartyInput(name="李某", phone="13700002222")],
-    )
-    wang, li = (party.person for party in matter.parties.order_by("id"))
-    return open_case(officer, an_opening(wang, li, outsider, dispute_type="private_lending"), matter_id=matter.pk)
 
 
 def held(case: Case, actor: User, liu: Person, zhang: Person, room: Room) -> Session:
@@ -256,24 +242,6 @@ def test_an_auxiliary_is_told_opening_a_case_is_an_officers_step(browse, auxilia
     assert "Only the station&#x27;s officers may open a mediation case." in text_of(response)
 
 
-@pytest.fixture
-def proposal(dispute_matter: Matter, liu: Person, zhang: Person) -> MediationProposal:
-    group = RepeatGroup.objects.create(
-        station=dispute_matter.station,
-        key_kind=RepeatReason.SAME_PARTIES,
-        key_value=f"{liu.pk}-{zhang.pk}",
-        label="刘某 / 张某",
-        window_days=30,
-        count=3,
-        first_at=dispute_matter.reported_at,
-        last_at=dispute_matter.reported_at,
-    )
-    found = propose(group, [dispute_matter.pk])
-    found.parties.set([liu, zhang])
-    return found
-
-
-@pytest.mark.django_db
 def test_an_officer_opens_a_case_from_a_repeat_call_proposal(  # type: ignore[no-untyped-def]
     browse, officer: User, proposal: MediationProposal, liu: Person, zhang: Person, judge: User
 ) -> None:

@@ -7,32 +7,15 @@ from django.utils import translation
 
 from fengqiao.lib.errors import DomainError
 from fengqiao.mediation.access import cases_for_user, get_case_for_user
-from fengqiao.mediation.domain.cases import open_case
 from fengqiao.mediation.domain.sessions import Booking, Record, cancel_session, record_session, schedule_session
 from fengqiao.mediation.models import Case, Room, Session, SessionStatus
-from fengqiao.staff.models import User
-from tests.mediation.conftest import an_opening, at
+from tests.mediation.conftest import at
 
 
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def second_case(officer: User, make_matter, outsider: User) -> Case:  # type: ignore[no-untyped-def]
-    """Another dispute at the same station, mediated by 吴主任 alone: shares the room, not the mediators."""
-    from fengqiao.matters.domain.registration import PartyInput
-
-    matter = make_matter(
-        kind="dispute",
-        category="020503",
-        description="王某与李某借款纠纷",
-        parties=[PartyInput(name="王某", phone="13700001111"), PartyInput(name="李某", phone="13700002222")],
-    )
-    wang, li = (party.person for party in matter.parties.order_by("id"))
-    return open_case(officer, an_opening(wang, li, outsider, dispute_type="private_lending"), matter_id=matter.pk)
 
 
 @pytest.mark.django_db
