@@ -148,7 +148,9 @@ def keys_of(matter: Matter, parties: Sequence[PartyRow]) -> list[Key]:
 MATTER, PARTY, PERSON = Matter._meta.db_table, Party._meta.db_table, Person._meta.db_table
 MEMBER, GROUP = RepeatMembership._meta.db_table, RepeatGroup._meta.db_table
 PROPOSAL, USER = MediationProposal._meta.db_table, User._meta.db_table
-IN_WINDOW = "m.reported_at >= %s AND m.reported_at <= %s AND m.station_id = %s AND m.id <> %s AND m.stage <> %s"
+# `+m.station_id`, `+pe.station_id`: the unary plus keeps SQLite from reading the station's index (all its matters
+# or persons in the window) instead of the key's, when it has no statistics (no ANALYZE) to choose by.
+IN_WINDOW = "m.reported_at >= %s AND m.reported_at <= %s AND +m.station_id = %s AND m.id <> %s AND m.stage <> %s"
 
 
 def _party_rows(matter: Matter) -> list[PartyRow]:
@@ -183,7 +185,7 @@ def find_links(matter: Matter, parties: Sequence[PartyRow], keys: Sequence[Key],
         query = (
             f"SELECT p.matter_id, pe.phone, m.reported_at FROM {PERSON} pe JOIN {PARTY} p ON p.person_id = pe.id"
             f" JOIN {MATTER} m ON m.id = p.matter_id"
-            f" WHERE pe.phone IN ({sql.placeholders(phones)}) AND pe.station_id = %s AND {IN_WINDOW}"
+            f" WHERE pe.phone IN ({sql.placeholders(phones)}) AND +pe.station_id = %s AND {IN_WINDOW}"
         )
         for pk, phone, at in sql.rows(query, [*phones, matter.station_id, *in_window]):
             links.add(index[(RepeatReason.SAME_PHONE, phone_key(phone))], pk, sql.from_db_datetime(at))
@@ -264,7 +266,7 @@ class _BatchLinks:
             ),
             _hits(
                 f"SELECT pe.phone, m.id, m.reported_at FROM {PERSON} pe CROSS JOIN {PARTY} p CROSS JOIN {MATTER} m"
-                f" WHERE p.person_id = pe.id AND m.id = p.matter_id AND pe.station_id = {int(first.station_id)}"
+                f" WHERE p.person_id = pe.id AND m.id = p.matter_id AND +pe.station_id = {int(first.station_id)}"
                 " AND pe.phone IN ({})",
                 phones,
                 span,
@@ -304,7 +306,7 @@ def _hits(select: str, values: Sequence[Any], span: list[object]) -> dict[Any, l
     for chunk in _chunks(values):
         query = (
             select.format(sql.placeholders(chunk))
-            + " AND m.reported_at >= %s AND m.reported_at <= %s AND m.station_id = %s AND m.stage <> %s"
+            + " AND m.reported_at >= %s AND m.reported_at <= %s AND +m.station_id = %s AND m.stage <> %s"
         )
         for value, pk, at in sql.rows(query, [*chunk, *span]):
             found[value].append((pk, sql.from_db_datetime(at)))

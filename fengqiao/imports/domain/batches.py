@@ -109,7 +109,10 @@ def sort_batch(batch: list[Parsed], present: set[str], rows_done: int) -> Sorted
 def present_call_numbers(station: Station, batch: list[Parsed]) -> set[str]:
     """The batch's call numbers the station already has: one query per batch."""
     refs = {p.registration.external_ref for p in batch if p.registration is not None}
-    return set(Matter.objects.filter(station=station, external_ref__in=refs).values_list("external_ref", flat=True))
+    # The excluded empty call number lets SQLite use the partial unique index (station, call number) instead of
+    # reading every matter of the station for each batch.
+    present = Matter.objects.filter(station=station, external_ref__in=refs).exclude(external_ref="").order_by()
+    return set(present.values_list("external_ref", flat=True))
 
 
 class CommitSink:

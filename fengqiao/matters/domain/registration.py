@@ -419,7 +419,9 @@ def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tupl
     first register() would have.
     """
     numbers = {idnumber.normalize(p.id_number) for reg in regs for p in reg.parties if p.id_number}
-    by_id = {p.id_number: p for p in Person.objects.filter(station=station, id_number__in=numbers)} if numbers else {}
+    # Without an empty ID excluded, SQLite cannot use the partial unique index and reads every person of the station.
+    known = Person.objects.filter(station=station, id_number__in=numbers).exclude(id_number="") if numbers else []
+    by_id = {p.id_number: p for p in known}
     fresh: list[Person] = []
     people: list[list[tuple[Person, str]]] = []
     for reg in regs:
