@@ -4,11 +4,11 @@ So after a crash (even kill -9) the database holds whole batches and a `rows_don
 they came from; the re-run skips those rows, and the (station, call number) check covers any overlap.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.db import transaction
 from django.db.models import F
@@ -21,9 +21,13 @@ from fengqiao.imports.domain.rows import Parsed, Problem, RowParser
 from fengqiao.imports.models import ImportJob, ImportProblem, Severity
 from fengqiao.matters.domain.registration import Registration, register_batch
 from fengqiao.matters.models import Matter
+from fengqiao.places.resolution import AddressResolution
 from fengqiao.staff.models import User
 from fengqiao.stations.models import Station
 from fengqiao.stats import refresh
+
+if TYPE_CHECKING:
+    from fengqiao.imports.domain.pipeline import Prepared
 
 BATCH_SIZE = 1000
 Progress = Callable[[int], None]
@@ -84,6 +88,18 @@ def import_rows(
     return total
 
 
+def import_prepared(
+    batches: Iterable["Prepared"], sink: "CommitSink", *, skip: int = 0, progress: Progress | None = None
+) -> Counts:
+    """import_rows for batches a reading process prepared (pipeline.prepared_batches): the same checkpoints."""
+    total = Counts(rows_done=skip)
+    for batch in batches:
+        total.add(sink.write(batch.parsed, total.rows_done + batch.rows, batch.resolved))
+        if progress is not None:
+            progress(total.rows_done)
+    return total
+
+
 def sort_batch(batch: list[Parsed], present: set[str], rows_done: int) -> Sorted:
     """New registrations (first of each call number not yet `present`), problems of rejected and new rows."""
     out = Sorted(counts=Counts(rows_done=rows_done))
@@ -126,12 +142,14 @@ class CommitSink:
         self.job, self.actor = job, actor
         self.days: set[str] = set(job.rollup_days)
 
-    def write(self, batch: list[Parsed], rows_done: int) -> Counts:
+    def write(
+        self, batch: list[Parsed], rows_done: int, resolved: Mapping[str, AddressResolution] | None = None
+    ) -> Counts:
         with transaction.atomic(), refresh.deferred() as marked:
             # Repeat-call checks run at the end of the batch, oldest call first: a ledger is not always in order.
             with checks_deferred():
                 out = sort_batch(batch, present_call_numbers(self.job.station, batch), rows_done)
-                register_batch(self.job.station, self.actor, out.new)
+                register_batch(self.job.station, self.actor, out.new, resolved)
                 ImportProblem.objects.bulk_create(ImportProblem(job=self.job, **asdict(p)) for p in out.problems)
             self._checkpoint(out.counts, {day.isoformat() for _station, day in marked})
         return out.counts

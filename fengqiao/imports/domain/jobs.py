@@ -17,8 +17,16 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from fengqiao.imports.domain import reports
-from fengqiao.imports.domain.batches import BATCH_SIZE, CommitSink, Counts, DrySink, Progress, import_rows
+from fengqiao.imports.domain import pipeline, reports
+from fengqiao.imports.domain.batches import (
+    BATCH_SIZE,
+    CommitSink,
+    Counts,
+    DrySink,
+    Progress,
+    import_prepared,
+    import_rows,
+)
 from fengqiao.imports.domain.categories import Categories
 from fengqiao.imports.domain.columns import Header, apply_overrides, check_mapping, find_header
 from fengqiao.imports.domain.reading import Row, estimate_rows, read_rows
@@ -106,9 +114,11 @@ def run_job(
     sink = CommitSink(job, job.created_by)
     try:
         parser = RowParser(header, Categories(), job.channel)
-        import_rows(
-            Path(job.file_path), header, parser, sink, skip=job.rows_done, progress=progress, batch_size=batch_size
-        )
+        # A child reads, parses and resolves the addresses of the next batches while this process writes.
+        with pipeline.prepared_batches(
+            Path(job.file_path), header, parser, job.station, skip=job.rows_done, batch_size=batch_size
+        ) as batches:
+            import_prepared(batches, sink, skip=job.rows_done, progress=progress)
     except DomainError as error:
         return fail(job, error.message)
     return _finish(job, report_dir or default_report_dir(job))

@@ -2,10 +2,10 @@
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,7 +29,7 @@ from fengqiao.notifications.models import Notification
 from fengqiao.people.domain import find_or_create_person
 from fengqiao.people.models import Person
 from fengqiao.places.proposals import propose_address, propose_addresses
-from fengqiao.places.resolution import resolve_address
+from fengqiao.places.resolution import AddressResolution, resolve_address
 from fengqiao.staff.models import Role, User
 from fengqiao.stations.models import StandardAddress, Station
 
@@ -168,7 +168,12 @@ def _use_address(matter: Matter, address: StandardAddress) -> None:
     matter.longitude = matter.longitude or address.longitude
 
 
-def register_batch(station: Station, actor: User | None, regs: Sequence[Registration]) -> list[Matter]:
+def register_batch(
+    station: Station,
+    actor: User | None,
+    regs: Sequence[Registration],
+    resolved: Mapping[str, AddressResolution] | None = None,
+) -> list[Matter]:
     """Many registrations at once, each with register()'s result: reference, deadlines, standard address,
     parties, registration event, search document, risk assessment (and the chief's notice of a high one) and the
     matter_registered signal — set-based: a handful of queries and one executemany per table for the batch.
@@ -176,7 +181,8 @@ def register_batch(station: Station, actor: User | None, regs: Sequence[Registra
     The matters' ids are reserved first, so that the reference and the search document (which contains the
     reference) go in with the INSERT itself: no second pass over the rows. What real exports repeat is computed
     once per distinct value: the risk of a description (memoised by the lexicon), the tokens of a text (by
-    textsearch), the resolution of an address text (per batch).
+    textsearch), the resolution of an address text (per batch; `resolved` holds those already made, by the
+    import's reading process, keyed by the stripped text).
     """
     if not regs:
         return []
@@ -184,7 +190,7 @@ def register_batch(station: Station, actor: User | None, regs: Sequence[Registra
     lexicon = compile_lexicon(specs_of(active_rules()))
     risks = [lexicon.assess(reg.description) for reg in regs]
     with transaction.atomic():
-        batch.addresses = _standard_addresses(station, regs)
+        batch.addresses = _standard_addresses(station, regs, resolved or {})
         ids = _next_ids(Matter, len(regs))
         people = _people_of(station, regs)
         matters = [
@@ -260,8 +266,7 @@ class _Batch:
             "extra": reg.extra,
             "search_doc": document(description, place, reference, external_ref, *names),
         }
-        matter = Matter(*[values[name] for name in _MATTER_COLUMNS])
-        matter._state = _saved_state()
+        matter = _built(Matter, values)
         # The related objects the receivers and callers use, without a query each.
         Matter.station.field.set_cached_value(matter, self.station)
         Matter.category.field.set_cached_value(matter, self.categories[reg.category])
@@ -269,7 +274,20 @@ class _Batch:
         return matter
 
 
-_MATTER_COLUMNS = [f.attname for f in Matter._meta.concrete_fields]
+_M = TypeVar("_M", bound=Model)
+
+
+def _built(model: type[_M], values: dict[str, Any]) -> _M:
+    """A model object holding `values` (every concrete field, by attname), as if read from the database.
+
+    Model.__init__ sets each field through its descriptor and sends pre_init/post_init (no receivers for these
+    models): for a batch's thousands of matters and persons that cost more than their INSERT. A new object has
+    no cached relations for the descriptors to clear, so the values go straight into its __dict__.
+    """
+    obj = model.__new__(model)
+    obj.__dict__.update(values)
+    obj._state = _saved_state()
+    return obj
 
 
 def _saved_state() -> ModelState:
@@ -323,11 +341,13 @@ def _validate_fields(reg: Registration) -> None:
             )
 
 
-def _standard_addresses(station: Station, regs: Sequence[Registration]) -> dict[str, StandardAddress]:
+def _standard_addresses(
+    station: Station, regs: Sequence[Registration], resolved: Mapping[str, AddressResolution]
+) -> dict[str, StandardAddress]:
     """_link_standard_address for a batch: each distinct text resolved once, the matched addresses read in one
     query, the unmatched proposed for review in one insert. Keyed by the stripped text."""
     texts = {reg.address.strip() for reg in regs} - {""}
-    resolutions = [resolve_address(station, text) for text in sorted(texts)]
+    resolutions = [resolved.get(text) or resolve_address(station, text) for text in sorted(texts)]
     propose_addresses(resolution for resolution in resolutions if resolution.needs_review)
     ids = {resolution.address_id for resolution in resolutions if resolution.address_id is not None}
     found = StandardAddress.objects.in_bulk(ids) if ids else {}
@@ -407,8 +427,17 @@ def _converter(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
         return None
     if kind == "DateTimeField" and connection.vendor == "sqlite" and settings.USE_TZ:
         # Django's SQLite adapter in short (make_naive in the connection's zone, then str): a third of the time.
-        zone = connection.timezone
-        return lambda value: str(value.astimezone(zone).replace(tzinfo=None)) if value.tzinfo else value
+        zone, texts = connection.timezone, dict[dt.datetime, Any]()
+
+        def to_sqlite(value: dt.datetime) -> Any:
+            # Once per distinct instant: a batch's rows share `now`, and its events repeat the reported times.
+            if value not in texts:
+                texts[value] = str(value.astimezone(zone).replace(tzinfo=None)) if value.tzinfo else value
+            return texts[value]
+
+        return to_sqlite
+    if kind == "JSONField" and connection.vendor == "sqlite" and field.encoder is None:  # type: ignore[attr-defined]
+        return json.dumps  # what Django's SQLite backend stores (adapt_json_value), without its three calls a value
     return lambda value: field.get_db_prep_save(value, connection)
 
 
@@ -430,8 +459,7 @@ def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tupl
             number = idnumber.normalize(party.id_number) if party.id_number else ""
             person = by_id.get(number) if number else None
             if person is None:
-                # Person's fields in order (Model's fast path): id (reserved below), station, name, phone, ID, note.
-                person = Person(*[None, station.pk, party.name.strip(), party.phone.strip(), number, ""])
+                person = _built(Person, _person_values(station, party.name, party.phone, number))
                 fresh.append(person)
                 if number:
                     by_id[number] = person
@@ -441,6 +469,12 @@ def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tupl
         person.pk = pk
     _insert(fresh)
     return people
+
+
+def _person_values(station: Station, name: str, phone: str, number: str) -> dict[str, Any]:
+    """A new person's fields (its id is reserved later), as find_or_create_person would create it."""
+    return {"id": None, "station_id": station.pk, "name": name.strip(), "phone": phone.strip(),
+            "id_number": number, "note": ""}  # fmt: skip
 
 
 def _party_rows(matters: list[Matter], people: list[list[tuple[Person, str]]]) -> list[list[Any]]:
