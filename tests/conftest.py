@@ -7,6 +7,8 @@
 - 周律师 (`mediator`): a partner mediator registered with 鹿城.
 """
 
+import os
+
 import pytest
 from django.conf import settings
 
@@ -16,6 +18,37 @@ from fengqiao.staff.models import Role, User
 from fengqiao.stations.models import Community, CommunityGrid, PoliceGrid, Station
 
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Drop the PostgreSQL test databases of earlier runs whose process is gone.
+
+    A run that was killed, or whose teardown found a connection still open (a killed import's server process can
+    outlive its client for a moment), leaves `test_fengqiao_<pid>` behind; each run names its own, so they would
+    otherwise pile up on the CI machine.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    import psycopg
+
+    params = {"host": database["HOST"] or None, "port": database["PORT"] or None, "user": database["USER"] or None}
+    params["password"] = database["PASSWORD"] or None
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        names = admin.execute("SELECT datname FROM pg_database WHERE datname ~ '^test_fengqiao_[0-9]+$'").fetchall()
+        for (name,) in names:
+            if not _process_alive(int(name.rsplit("_", 1)[1])):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @pytest.fixture(autouse=True)
