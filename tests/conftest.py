@@ -8,6 +8,7 @@
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Drop the PostgreSQL test databases of earlier runs whose process is gone.
+    """Drop the test databases of earlier runs whose process is gone (PostgreSQL databases, SQLite files).
 
     A run that was killed, or whose teardown found a connection still open (a killed import's server process can
     outlive its client for a moment), leaves `test_fengqiao_<pid>` behind; each run names its own, so they would
@@ -29,6 +30,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
+        _drop_stale_sqlite_files(Path(settings.VAR_DIR))
         return
     import psycopg
 
@@ -39,6 +41,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         for (name,) in names:
             if not _process_alive(int(name.rsplit("_", 1)[1])):
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _drop_stale_sqlite_files(var_dir: Path) -> None:
+    # Django deletes a test database's file but not its WAL companions (-wal, -shm).
+    for path in var_dir.glob("test-*.sqlite3*"):
+        pid = path.name.removeprefix("test-").split(".", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            path.unlink(missing_ok=True)
 
 
 def _process_alive(pid: int) -> bool:
