@@ -35,3 +35,10 @@ def get_case_for_user(user: User, case_id: int | str) -> Case:
 def is_partner_mediator(user: User) -> bool:
     """A mediator from outside the police: works only their own cases and sees masked data only."""
     return user.is_authenticated and user.role == Role.MEDIATOR
+
+
+def may_work(case: Case, user: User) -> bool:
+    """Whether the user works this case: the station's police, and the case's own mediators."""
+    if not user.is_active or user.station_id != case.station_id:
+        return False
+    return user.is_police or case.mediators.filter(pk=user.pk).exists()

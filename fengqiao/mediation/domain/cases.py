@@ -23,6 +23,7 @@ from fengqiao.analysis.models import MediationProposal, ProposalStage
 from fengqiao.codes.models import Code, CodeTable
 from fengqiao.lib.errors import DomainError
 from fengqiao.matters.models import OPEN_STAGES, Matter
+from fengqiao.mediation.access import may_work
 from fengqiao.mediation.domain import follow
 from fengqiao.mediation.models import (
     Agreement,
@@ -302,8 +303,8 @@ def _parse_stage(value: str) -> CaseStage:
 
 def _locked(case_id: int, actor: User) -> Case:
     # Scoped like every lookup: another station's case, or one a partner is not on, is the same 404 as none.
-    case = Case.objects.select_for_update().filter(pk=case_id, station_id=actor.station_id or 0).first()
-    if case is None or not (actor.is_police or case.mediators.filter(pk=actor.pk).exists()):
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not may_work(case, actor):
         raise DomainError("not_found", _("No such mediation case."), status=404)
     return case
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.lib.errors import DomainError
 from fengqiao.matters.domain.actions import inspect_upload
-from fengqiao.mediation.domain.sessions import may_work
+from fengqiao.mediation.access import may_work
 from fengqiao.mediation.models import Agreement, Case, CaseStage, FulfilmentVisit
 from fengqiao.staff.models import User
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fengqiao.lib.errors import DomainError
+from fengqiao.mediation.access import may_work
 from fengqiao.mediation.models import Case, CaseStage, Room, Session, SessionStatus
 from fengqiao.people.models import Person
 from fengqiao.staff.models import User
@@ -116,13 +117,6 @@ def cancel_session(session_id: int, actor: User, reason: str) -> Session:
 def _already(session: Session) -> None:
     message = _("This session is already “%(status)s”.") % {"status": session.get_status_display()}
     raise DomainError("conflict", message, status=409)
-
-
-def may_work(case: Case, actor: User) -> bool:
-    """The station's police, and the case's own mediators, work its sessions."""
-    if not actor.is_active or actor.station_id != case.station_id:
-        return False
-    return actor.is_police or case.mediators.filter(pk=actor.pk).exists()
 
 
 def _check_may_work(case: Case, actor: User) -> None:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fengqiao.lib.errors import DomainError
-from fengqiao.mediation.access import cases_for_user, get_case_for_user, is_partner_mediator
+from fengqiao.mediation.access import cases_for_user, get_case_for_user, is_partner_mediator, may_work
 from fengqiao.mediation.domain.cases import allowed_steps, may_move, move_case
-from fengqiao.mediation.domain.sessions import SCHEDULING_STAGES, may_work
+from fengqiao.mediation.domain.sessions import SCHEDULING_STAGES
 from fengqiao.mediation.forms import (
     CancelForm,
     CaseFilterForm,
