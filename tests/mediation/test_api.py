@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from fengqiao.analysis.mediation_proposals import propose
 from fengqiao.analysis.models import ProposalStage, RepeatGroup, RepeatReason
 from fengqiao.matters.models import Matter, Stage
-from fengqiao.mediation.models import Case, CaseStage, Room
+from fengqiao.mediation.models import Case, CaseStage, Room, Session, SessionStatus
 from fengqiao.people.models import Person
 from fengqiao.staff.models import User
 from tests.api.conftest import ApiClient, error_of, token_for
@@ -248,6 +248,7 @@ def test_a_session_of_a_case_the_partner_is_not_on_is_404(
     session = schedule(api(officer), case, room, 1).json()
     response = api(outsider).post(f"/mediations/sessions/{session['id']}/cancel", {"reason": "不想开"})
     assert (response.status_code, error_of(response)["code"]) == (404, "not_found")
+    assert Session.objects.get(pk=session["id"]).status == SessionStatus.SCHEDULED
 
 
 @pytest.mark.django_db
