@@ -44,11 +44,19 @@ def _cut(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def document(*parts: str) -> str:
-    """The indexed form of several texts: unique tokens separated by spaces."""
+def cut(text: str) -> tuple[str, ...]:
+    """The tokens of a text, not cached: for texts that seldom repeat (an import's addresses)."""
+    return _cut(text)
+
+
+def document(*parts: str | tuple[str, ...]) -> str:
+    """The indexed form of several texts: unique tokens separated by spaces. A part may come as its tokens, cut
+    beforehand (`cut`, by an import's reading process)."""
     seen: dict[str, None] = {}
     for part in parts:
-        if part:
+        if isinstance(part, tuple):
+            seen.update(dict.fromkeys(part))
+        elif part:
             seen.update(dict.fromkeys(_cut(part) if part.isascii() else _cached_tokens(part)))
     return " ".join(seen)
 

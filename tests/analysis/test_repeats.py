@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 import pytest
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 from fengqiao.analysis.models import (
     MediationProposal,
@@ -16,7 +17,7 @@ from fengqiao.analysis.models import (
     RepeatMembership,
     RepeatWindow,
 )
-from fengqiao.analysis.repeats import check_repeats_for, checks_deferred, english_ordinal, repeat_views
+from fengqiao.analysis.repeats import check_repeats_for, checks_deferred, english_ordinal, phone_key, repeat_views
 from fengqiao.matters.domain.registration import PartyInput, Registration, register, register_batch
 from fengqiao.matters.models import Matter
 from fengqiao.notifications.models import Notification
@@ -429,3 +430,14 @@ def test_ordinals_read_as_english() -> None:
     assert [english_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th",
     ]  # fmt: skip
+
+
+def test_the_phone_key_is_django_salted_hmac_so_earlier_groups_keep_their_keys(settings) -> None:  # type: ignore[no-untyped-def]
+    def django_key(phone: str, secret: str) -> str:
+        return salted_hmac("fengqiao.analysis.repeats.phone", phone, secret=secret).hexdigest()[:32]
+
+    settings.SECRET_KEY = "s3cret"
+    for phone in ["13812345678", "0311-87654321", ""]:
+        assert phone_key(phone) == django_key(phone, "s3cret")
+    settings.SECRET_KEY = "other"  # a new secret starts new keys
+    assert phone_key("13812345678") == django_key("13812345678", "other") != django_key("13812345678", "s3cret")

@@ -44,7 +44,11 @@ def test_the_batches_come_parsed_with_their_addresses_resolved(tmp_path, referen
     assert [b.rows for b in prepared] == [100, 100, 50]
     assert [p.registration.external_ref for b in prepared for p in b.parsed][-1] == "P00249"  # type: ignore[union-attr]
     assert sorted(prepared[0].resolved) == [f"华丽社区{i}号楼" for i in range(7)]
-    assert all(r.needs_review for r in prepared[0].resolved.values())
+    # None of them is a standard address of the station: each comes with its proposal and search tokens made.
+    outcome = prepared[0].resolved["华丽社区3号楼"]
+    assert outcome.address_id is None and outcome.tokens == ("华丽", "丽社", "社区", "3", "号楼")
+    assert outcome.proposal is not None and outcome.proposal[:3] == (station.pk, "华丽社区3号楼", "华丽社区3号楼")
+    assert all(r.proposal is not None for r in prepared[0].resolved.values())
 
 
 def test_resolutions_made_with_an_index_the_parent_dropped_are_not_used(tmp_path, reference_data, station):  # type: ignore[no-untyped-def]

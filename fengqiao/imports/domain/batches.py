@@ -21,7 +21,7 @@ from fengqiao.imports.domain.rows import Parsed, Problem, RowParser
 from fengqiao.imports.models import ImportJob, ImportProblem, Severity
 from fengqiao.matters.domain.registration import Registration, register_batch
 from fengqiao.matters.models import Matter
-from fengqiao.places.resolution import AddressResolution
+from fengqiao.places.proposals import AddressOutcome
 from fengqiao.staff.models import User
 from fengqiao.stations.models import Station
 from fengqiao.stats import refresh
@@ -143,7 +143,7 @@ class CommitSink:
         self.days: set[str] = set(job.rollup_days)
 
     def write(
-        self, batch: list[Parsed], rows_done: int, resolved: Mapping[str, AddressResolution] | None = None
+        self, batch: list[Parsed], rows_done: int, resolved: Mapping[str, AddressOutcome] | None = None
     ) -> Counts:
         with transaction.atomic(), refresh.deferred() as marked:
             # Repeat-call checks run at the end of the batch, oldest call first: a ledger is not always in order.

@@ -10,7 +10,6 @@ the parent's copy expires (places.index.CACHE_SECONDS) it sends the new one, and
 one are dropped and done again by the parent.
 """
 
-import io
 import math
 import multiprocessing
 import os
@@ -23,20 +22,19 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
 
 from fengqiao.imports.domain.columns import Header
 from fengqiao.imports.domain.reading import read_rows
 from fengqiao.imports.domain.rows import Parsed, RowParser
 from fengqiao.lib.errors import DomainError
 from fengqiao.places import index as places_index
-from fengqiao.places.resolution import AddressResolution, resolve_address
+from fengqiao.places.proposals import AddressOutcome, outcome_of
+from fengqiao.places.resolution import resolve_address
 from fengqiao.stations.models import Station
 
 # Batches the child may be ahead of the parent: enough to keep both busy, few enough to keep memory flat.
 AHEAD = 2
 POLL_SECONDS = 1.0
-_STATION = "station"
 
 
 @dataclass
@@ -45,7 +43,7 @@ class Prepared:
 
     rows: int
     parsed: list[Parsed]
-    resolved: dict[str, AddressResolution]
+    resolved: dict[str, AddressOutcome]
     generation: int  # the index the resolutions were made with
 
 
@@ -88,7 +86,7 @@ def _receive(
     generation = 0
     while True:
         payload = _next_payload(out, child)
-        item = _Unpickler(io.BytesIO(payload), station).load()
+        item = pickle.loads(payload)
         if item is None:
             return
         if isinstance(item, _Failure):
@@ -136,32 +134,8 @@ class _Failure:
         raise RuntimeError(f"The import's reading process failed:\n{self.text}")
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles the station (in every resolution) as a reference: the parent puts its own object back."""
-
-    def __init__(self, file: io.BytesIO, station: Station) -> None:
-        super().__init__(file, pickle.HIGHEST_PROTOCOL)
-        self.station = station
-
-    def persistent_id(self, obj: Any) -> str | None:
-        return _STATION if obj is self.station else None
-
-
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: io.BytesIO, station: Station) -> None:
-        super().__init__(file)
-        self.station = station
-
-    def persistent_load(self, pid: Any) -> Station:
-        if pid != _STATION:
-            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-        return self.station
-
-
-def _dumps(item: Prepared | _Failure | None, station: Station) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, station).dump(item)
-    return buffer.getvalue()
+def _dumps(item: Prepared | _Failure | None) -> bytes:
+    return pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
 
 
 def _produce(
@@ -187,13 +161,13 @@ def _produce(
             generation = _take_new_index(control, generation)
             parsed = [parser.parse(number, values) for number, values in chunk]
             resolved = _resolve(station, parsed) if index is not None else {}
-            if not _put(out, _dumps(Prepared(len(chunk), parsed, resolved, generation), station), parent):
+            if not _put(out, _dumps(Prepared(len(chunk), parsed, resolved, generation)), parent):
                 return
-        _put(out, _dumps(None, station), parent)
+        _put(out, _dumps(None), parent)
     except DomainError as error:
-        _put(out, _dumps(_Failure((error.code, error.message, error.field, error.status), ""), station), parent)
+        _put(out, _dumps(_Failure((error.code, error.message, error.field, error.status), "")), parent)
     except Exception:  # reported to the parent, which fails the run with it
-        _put(out, _dumps(_Failure(None, traceback.format_exc()), station), parent)
+        _put(out, _dumps(_Failure(None, traceback.format_exc())), parent)
 
 
 def _pin(index: places_index.StationIndex) -> None:
@@ -210,10 +184,11 @@ def _take_new_index(control: "multiprocessing.Queue[tuple[int, bytes]]", generat
         return generation
 
 
-def _resolve(station: Station, parsed: list[Parsed]) -> dict[str, AddressResolution]:
-    """Each distinct address text of the batch resolved once, keyed as register_batch looks them up."""
+def _resolve(station: Station, parsed: list[Parsed]) -> dict[str, AddressOutcome]:
+    """Each distinct address text of the batch resolved once, keyed as register_batch looks them up; with the
+    proposal and the search tokens of an unmatched one made here too, not in the writing process."""
     texts = {p.registration.address.strip() for p in parsed if p.registration is not None} - {""}
-    return {text: resolve_address(station, text) for text in texts}
+    return {text: outcome_of(resolve_address(station, text)) for text in texts}
 
 
 def _put(out: "multiprocessing.Queue[bytes]", payload: bytes, parent: int) -> bool:

@@ -28,8 +28,8 @@ from fengqiao.notifications.domain import notify_after_commit
 from fengqiao.notifications.models import Notification
 from fengqiao.people.domain import find_or_create_person
 from fengqiao.people.models import Person
-from fengqiao.places.proposals import propose_address, propose_addresses
-from fengqiao.places.resolution import AddressResolution, resolve_address
+from fengqiao.places.proposals import AddressOutcome, outcome_of, propose_address, propose_outcomes
+from fengqiao.places.resolution import resolve_address
 from fengqiao.staff.models import Role, User
 from fengqiao.stations.models import StandardAddress, Station
 
@@ -172,7 +172,7 @@ def register_batch(
     station: Station,
     actor: User | None,
     regs: Sequence[Registration],
-    resolved: Mapping[str, AddressResolution] | None = None,
+    resolved: Mapping[str, AddressOutcome] | None = None,
 ) -> list[Matter]:
     """Many registrations at once, each with register()'s result: reference, deadlines, standard address,
     parties, registration event, search document, risk assessment (and the chief's notice of a high one) and the
@@ -182,7 +182,7 @@ def register_batch(
     reference) go in with the INSERT itself: no second pass over the rows. What real exports repeat is computed
     once per distinct value: the risk of a description (memoised by the lexicon), the tokens of a text (by
     textsearch), the resolution of an address text (per batch; `resolved` holds those already made, by the
-    import's reading process, keyed by the stripped text).
+    import's reading process, keyed by the stripped text, with the proposals and search tokens of the unmatched).
     """
     if not regs:
         return []
@@ -190,7 +190,7 @@ def register_batch(
     lexicon = compile_lexicon(specs_of(active_rules()))
     risks = [lexicon.assess(reg.description) for reg in regs]
     with transaction.atomic():
-        batch.addresses = _standard_addresses(station, regs, resolved or {})
+        batch.addresses, batch.places = _standard_addresses(station, regs, resolved or {})
         ids = _next_ids(Matter, len(regs))
         people = _people_of(station, regs)
         matters = [
@@ -214,7 +214,9 @@ class _Batch:
     actor: User | None
     categories: dict[str, Code]
     policies: dict[tuple[str, str], SlaPolicy]
+    alias: str = field(default_factory=lambda: connection.alias)
     addresses: dict[str, StandardAddress] = field(default_factory=dict)
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)  # search tokens of the unmatched texts
     now: dt.datetime = field(default_factory=timezone.now)
 
     def matter(self, reg: Registration, pk: int, risk: Assessment, persons: list[tuple[Person, str]]) -> Matter:
@@ -232,7 +234,7 @@ class _Batch:
         reference = f"{self.station.code.upper()}-{reported_at:%Y}-{pk:06d}"
         external_ref = reg.external_ref.strip()
         description = reg.description.strip()
-        place = address.full_text if address is not None else address_text
+        place = address.full_text if address is not None else self.places.get(address_text, address_text)
         names = [person.name for person, _role in persons]
         values = {
             "id": pk,
@@ -266,7 +268,7 @@ class _Batch:
             "extra": reg.extra,
             "search_doc": document(description, place, reference, external_ref, *names),
         }
-        matter = _built(Matter, values)
+        matter = _built(Matter, values, self.alias)
         # The related objects the receivers and callers use, without a query each.
         Matter.station.field.set_cached_value(matter, self.station)
         Matter.category.field.set_cached_value(matter, self.categories[reg.category])
@@ -277,23 +279,19 @@ class _Batch:
 _M = TypeVar("_M", bound=Model)
 
 
-def _built(model: type[_M], values: dict[str, Any]) -> _M:
+def _built(model: type[_M], values: dict[str, Any], alias: str) -> _M:
     """A model object holding `values` (every concrete field, by attname), as if read from the database.
 
     Model.__init__ sets each field through its descriptor and sends pre_init/post_init (no receivers for these
     models): for a batch's thousands of matters and persons that cost more than their INSERT. A new object has
-    no cached relations for the descriptors to clear, so the values go straight into its __dict__.
+    no cached relations for the descriptors to clear, so the values go straight into its __dict__. `alias` is
+    the connection's, read once by the caller (each read goes through a thread-local).
     """
     obj = model.__new__(model)
     obj.__dict__.update(values)
-    obj._state = _saved_state()
+    obj._state = state = ModelState()
+    state.adding, state.db = False, alias
     return obj
-
-
-def _saved_state() -> ModelState:
-    state = ModelState()
-    state.adding, state.db = False, connection.alias
-    return state
 
 
 def _record_risks(station: Station, matters: list[Matter], risks: list[Assessment]) -> None:
@@ -342,16 +340,18 @@ def _validate_fields(reg: Registration) -> None:
 
 
 def _standard_addresses(
-    station: Station, regs: Sequence[Registration], resolved: Mapping[str, AddressResolution]
-) -> dict[str, StandardAddress]:
+    station: Station, regs: Sequence[Registration], resolved: Mapping[str, AddressOutcome]
+) -> tuple[dict[str, StandardAddress], dict[str, tuple[str, ...]]]:
     """_link_standard_address for a batch: each distinct text resolved once, the matched addresses read in one
-    query, the unmatched proposed for review in one insert. Keyed by the stripped text."""
+    query, the unmatched proposed for review in one insert. Keyed by the stripped text: the matched addresses,
+    and the search tokens of the unmatched texts."""
     texts = {reg.address.strip() for reg in regs} - {""}
-    resolutions = [resolved.get(text) or resolve_address(station, text) for text in sorted(texts)]
-    propose_addresses(resolution for resolution in resolutions if resolution.needs_review)
-    ids = {resolution.address_id for resolution in resolutions if resolution.address_id is not None}
+    outcomes = [resolved.get(text) or outcome_of(resolve_address(station, text)) for text in sorted(texts)]
+    propose_outcomes(outcomes)
+    ids = {outcome.address_id for outcome in outcomes if outcome.address_id is not None}
     found = StandardAddress.objects.in_bulk(ids) if ids else {}
-    return {r.text: found[r.address_id] for r in resolutions if r.address_id is not None and r.address_id in found}
+    addresses = {o.text: found[o.address_id] for o in outcomes if o.address_id is not None and o.address_id in found}
+    return addresses, {o.text: o.tokens for o in outcomes if o.address_id is None}
 
 
 def _next_ids(model: type[Model], count: int) -> list[int]:
@@ -452,6 +452,7 @@ def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tupl
     known = Person.objects.filter(station=station, id_number__in=numbers).exclude(id_number="") if numbers else []
     by_id = {p.id_number: p for p in known}
     fresh: list[Person] = []
+    alias = connection.alias
     people: list[list[tuple[Person, str]]] = []
     for reg in regs:
         persons = []
@@ -459,7 +460,7 @@ def _people_of(station: Station, regs: Sequence[Registration]) -> list[list[tupl
             number = idnumber.normalize(party.id_number) if party.id_number else ""
             person = by_id.get(number) if number else None
             if person is None:
-                person = _built(Person, _person_values(station, party.name, party.phone, number))
+                person = _built(Person, _person_values(station, party.name, party.phone, number), alias)
                 fresh.append(person)
                 if number:
                     by_id[number] = person
