@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 MAX_WEIGHT = 100
@@ -253,7 +253,7 @@ class RepeatMembership(models.Model):
 
 class ProposalStage(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("mediation proposal", "Accepted")
     DECLINED = "declined", _("Declined")
     OPENED = "opened", _("Mediation case opened")
 

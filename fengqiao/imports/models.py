@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fengqiao.matters.models import Channel
 
@@ -94,7 +95,7 @@ class ImportJob(models.Model):
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", _("Rejected")
+    ERROR = "error", pgettext_lazy("import row", "Rejected")
     WARNING = "warning", _("Warning")
 
 

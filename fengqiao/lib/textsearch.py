@@ -15,6 +15,7 @@ from fengqiao.lib.chinese import fold
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RUNS = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
+_ASCII_RUNS = re.compile(r"[0-9a-z]+")
 
 
 def _run_tokens(run: str) -> list[str]:
@@ -38,8 +39,10 @@ def _cached_tokens(text: str) -> tuple[str, ...]:
 
 
 def _cut(text: str) -> tuple[str, ...]:
+    if text.isascii():  # references and call numbers: letters and digits only, nothing to fold or pair
+        return tuple(_ASCII_RUNS.findall(text.lower()))
     out: list[str] = []
-    for run in _TOKEN_RUNS.findall(text.lower() if text.isascii() else fold(text)):
+    for run in _TOKEN_RUNS.findall(fold(text)):
         out.extend(_run_tokens(run))
     return tuple(out)
 

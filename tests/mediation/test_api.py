@@ -8,10 +8,12 @@ station who is not; 刘强 (`other_chief`) is the chief of another station.
 
 import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
@@ -19,7 +21,8 @@ from pypdf import PdfReader
 from fengqiao.analysis.mediation_proposals import propose
 from fengqiao.analysis.models import ProposalStage, RepeatGroup, RepeatReason
 from fengqiao.matters.models import Matter, Stage
-from fengqiao.mediation.models import Case, CaseStage, Room, Session, SessionStatus
+from fengqiao.mediation.domain.fulfilment import attach_signed_scan
+from fengqiao.mediation.models import Agreement, Case, CaseStage, Room, Session, SessionStatus
 from fengqiao.people.models import Person
 from fengqiao.staff.models import User
 from tests.api.conftest import ApiClient, error_of, token_for
@@ -304,6 +307,27 @@ def test_the_signed_scan_is_attached_once_as_a_pdf_or_image(
     assert (missing.status_code, error_of(missing)["field"]) == (400, "file")
     assert signed.status_code == 201 and signed.json()["signed"] is True
     assert (twice.status_code, error_of(twice)["code"]) == (409, "conflict")
+
+
+@pytest.mark.django_db
+def test_a_scan_whose_row_fails_to_save_leaves_no_file_behind(
+    api, case: Case, mediator: User, liu: Person, zhang: Person, room: Room, settings, monkeypatch
+) -> None:
+    agreed(api(mediator), case, room, liu, zhang, mediator)
+    real_save = Agreement.save
+
+    def failing_save(self: Agreement, *args: Any, **kwargs: Any) -> None:
+        if "signed_scan" in kwargs.get("update_fields", []):
+            raise DatabaseError("disk full")
+        real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Agreement, "save", failing_save)
+    with pytest.raises(DatabaseError):
+        attach_signed_scan(case, mediator, SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%%EOF\n"))
+
+    assert not Agreement.objects.get(case=case).is_signed
+    media = Path(settings.MEDIA_ROOT)
+    assert [p for p in media.rglob("*") if p.is_file() and "signed" in p.name] == []
 
 
 @pytest.mark.django_db

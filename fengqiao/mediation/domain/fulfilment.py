@@ -23,15 +23,23 @@ def attach_signed_scan(case: Case, actor: User, upload: UploadedFile) -> Agreeme
     content_type, _digest = inspect_upload(upload)
     if content_type not in SCAN_TYPES:
         raise DomainError("bad_type", _("The signed agreement must be a PDF, JPEG or PNG file."), "file")
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().filter(case=case).first()
-        if agreement is None:
-            raise DomainError("invalid", _("There is no agreement to sign yet."), "file")
-        if agreement.is_signed:
-            raise DomainError("conflict", _("The signed agreement is already attached."), "file", status=409)
-        agreement.signed_scan.save(upload.name or "agreement", upload, save=False)
-        agreement.signed_uploaded_by, agreement.signed_uploaded_at = actor, timezone.now()
-        agreement.save(update_fields=["signed_scan", "signed_uploaded_by", "signed_uploaded_at"])
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            agreement = Agreement.objects.select_for_update().filter(case=case).first()
+            if agreement is None:
+                raise DomainError("invalid", _("There is no agreement to sign yet."), "file")
+            if agreement.is_signed:
+                raise DomainError("conflict", _("The signed agreement is already attached."), "file", status=409)
+            agreement.signed_scan.save(upload.name or "agreement", upload, save=False)
+            stored.append(agreement.signed_scan.name or "")
+            agreement.signed_uploaded_by, agreement.signed_uploaded_at = actor, timezone.now()
+            agreement.save(update_fields=["signed_scan", "signed_uploaded_by", "signed_uploaded_at"])
+    except BaseException:
+        # The file is written before its row; a row that never commits must not leave an unowned scan behind.
+        for name in filter(None, stored):
+            Agreement.signed_scan.field.storage.delete(name)
+        raise
     return agreement
 
 
