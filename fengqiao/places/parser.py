@@ -11,12 +11,25 @@ Addresses are written from the largest unit to the smallest, so the parser reads
    standard addresses), then the village and community committees of its area, then of the county or town the
    chain named; failing all, a generic pattern (…小区/花园/家园/苑/村 …).
 3. Road and house number, building, unit, floor and room; what is left is the remainder.
+
+Steps 1 and 2 (finding names, the divisions, the community or estate) cost most of a parse, and an import's
+million texts share a small set of heads (华丽社区 of 华丽社区12号楼3单元501室). So each Vocabulary memoises them, per
+gazetteer, on the head: the normalized text without its trailing run of TAIL characters. This is exact. Both steps
+read only the names found and the character after a division (_is_market, never a TAIL character), so they give
+the same on the head as on the whole text unless a name ends in the tail; only a name ending in a TAIL character
+can (an office …办公室 in Hebei's gazetteer, an estate 阳光100 of a station), and when the tail may hold the end of
+one, the text is read whole, uncached. Step 3 reads the whole text every time. The memo keeps the HEADS heads last
+used (functools.lru_cache, about a megabyte); it belongs to its vocabulary, which the station index replaces when
+it expires or the station's names change, so a station never reads another's memo nor an outdated one; a pickled
+copy (the import hands the index to its reading process) starts empty.
 """
 
 import re
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from enum import IntEnum
+from functools import lru_cache, partial
 from typing import Any
 
 import ahocorasick  # type: ignore[import-not-found]
@@ -50,6 +63,28 @@ class LocalHit:
     local: LocalName
 
 
+# What buildings, units, floors and rooms are written with once normalized; not 场, which _is_market reads.
+TAIL = f"0123456789abcdefghijklmnopqrstuvwxyz#-{CN_DIGITS}号楼栋幢座单元层室户"
+HEADS = 1024  # per vocabulary and gazetteer; 1024 heads with divisions and a community take 0.9 MB
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the names found in a text decide: the divisions and where they end, the community, estate or place
+    after them (found), and the station's estate right after it."""
+
+    divisions: tuple[Division, ...]
+    end: int
+    found: LocalHit | None
+    estate: LocalHit | None
+
+
+@dataclass(frozen=True)
+class _Head:
+    names: Names
+    guards: tuple[str, ...]  # the text is read whole when its tail contains one of these
+
+
 class Vocabulary:
     """The names one station knows and the divisions of its area, with an automaton over the names."""
 
@@ -65,6 +100,20 @@ class Vocabulary:
         if grouped:
             self.automaton.make_automaton()
         self.empty = not grouped
+        self.tail_names = tuple(name for name in grouped if name[-1] in TAIL)
+        self._memos: dict[Gazetteer, Callable[[str], _Head]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_memos": {}}
+
+    def names(self, norm: str, gazetteer: Gazetteer) -> Names:
+        """The names of the normalized text, memoised on its head (see the module's docstring)."""
+        read = self._memos.get(gazetteer) or self._memos.setdefault(gazetteer, _memo(self, gazetteer))
+        head = norm.rstrip(TAIL)
+        known = read(head)
+        if known.guards and any(guard in norm[len(head) :] for guard in known.guards):
+            return read_names(norm, gazetteer, self)
+        return known.names
 
     def hits(self, text: str) -> list[LocalHit]:
         if self.empty:
@@ -130,22 +179,70 @@ _ROOM = re.compile(rf"(?P<room>[0-9]+[a-z]?)(?:室|号|户)?(?![0-9])|(?P<cn>[{C
 _HOUSE_NUMBER = re.compile(r"(?P<number>[0-9]+)号(?![楼院])")
 
 
-def parse(text: str, gazetteer: Gazetteer, vocabulary: Vocabulary) -> ParsedAddress:
-    parsed = ParsedAddress(text=text, normalized=normalize(text))
-    norm = parsed.normalized
-    local_hits = vocabulary.hits(norm)
-    parsed.divisions, pos = _division_chain(norm, gazetteer, vocabulary, {h.start for h in local_hits})
+def parse(text: str, gazetteer: Gazetteer, vocabulary: Vocabulary, normalized: str | None = None) -> ParsedAddress:
+    """The parts of the text; normalized is normalize(text), when the caller has it already."""
+    norm = normalize(text) if normalized is None else normalized
+    parsed = ParsedAddress(text=text, normalized=norm)
+    names = vocabulary.names(norm, gazetteer)
+    pos = names.end
+    parsed.divisions = list(names.divisions)
     parsed.after_divisions = canonical_place(norm[pos:])
-    found = _community(norm, pos, local_hits, gazetteer, parsed.divisions)
+    found = names.found
     if found is not None:
         parsed.skipped = _take_road(norm[pos : found.start], parsed)
         _assign(found.local, parsed)
-        rest = _estate_in_community(norm, found, local_hits, parsed)
+        rest = _estate_in_community(norm, found, names.estate, parsed)
     else:
         rest = _road_and_estate(norm[pos:], parsed)
     parsed.after_community = rest
     parsed.remainder = _units(rest, parsed)
     return parsed
+
+
+def read_names(norm: str, gazetteer: Gazetteer, vocabulary: Vocabulary) -> Names:
+    """Steps 1 and 2 on the text as given, with no memo."""
+    local_hits = vocabulary.hits(norm)
+    hits = gazetteer.hits(norm)
+    chain, pos = _division_chain(norm, hits, vocabulary, {h.start for h in local_hits})
+    found = _community(pos, local_hits, hits, chain)
+    estate = None
+    if found is not None:
+        estate = next((h for h in local_hits if h.start == found.end and h.local.kind is Kind.ESTATE), None)
+    return Names(tuple(chain), pos, found, estate)
+
+
+def _memo(vocabulary: Vocabulary, gazetteer: Gazetteer) -> Callable[[str], _Head]:
+    """The HEADS heads last read with the vocabulary and gazetteer, with their names.
+
+    It holds the vocabulary weakly: the vocabulary holds it, and without a cycle the vocabulary is freed as soon
+    as the index drops it, not at the next full collection.
+    """
+    endings = tuple(_split_tail(name) for name in (*vocabulary.tail_names, *_tail_names(gazetteer)))
+    return lru_cache(maxsize=HEADS)(partial(_read_head, weakref.ref(vocabulary), gazetteer, endings))
+
+
+def _read_head(
+    vocabulary: "weakref.ref[Vocabulary]", gazetteer: Gazetteer, endings: tuple[tuple[str, str], ...], head: str
+) -> _Head:
+    """The names of the head, and the guards: a name found in the whole text but not in the head ends in the tail,
+    so its TAIL characters are there and what precedes them ends the head (a name wholly of TAIL characters
+    precedes them with nothing)."""
+    known = vocabulary()
+    assert known is not None  # only the vocabulary's own names() reads its memo
+    guards = tuple(ending for start, ending in endings if head.endswith(start))
+    return _Head(read_names(head, gazetteer, known), guards)
+
+
+def _split_tail(name: str) -> tuple[str, str]:
+    """The name before its trailing TAIL characters, and those characters: 社区建设办公室 → 社区建设办公, 室."""
+    start = name.rstrip(TAIL)
+    return start, name[len(start) :]
+
+
+@lru_cache(maxsize=4)
+def _tail_names(gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The gazetteer's names that end in a TAIL character; reading them all takes a while (20 ms for Hebei)."""
+    return tuple(name for name in gazetteer.automaton.keys() if name[-1] in TAIL)
 
 
 def canonical_place(text: str) -> str:
@@ -160,10 +257,10 @@ def canonical_place(text: str) -> str:
 
 
 def _division_chain(
-    norm: str, gazetteer: Gazetteer, vocabulary: Vocabulary, local_starts: set[int]
+    norm: str, hits: list[Hit], vocabulary: Vocabulary, local_starts: set[int]
 ) -> tuple[list[Division], int]:
     by_start: dict[int, list[Hit]] = {}
-    for hit in gazetteer.hits(norm):
+    for hit in hits:
         by_start.setdefault(hit.start, []).append(hit)
     chain: list[Division] = []
     pos = 0
@@ -222,15 +319,13 @@ def _best(options: list[Hit], vocabulary: Vocabulary) -> Hit | None:
 # --- 2. community, estate or place ---------------------------------------------------------------------------------
 
 
-def _community(
-    norm: str, pos: int, local_hits: list[LocalHit], gazetteer: Gazetteer, chain: list[Division]
-) -> LocalHit | None:
+def _community(pos: int, local_hits: list[LocalHit], hits: list[Hit], chain: list[Division]) -> LocalHit | None:
     """The first name the station knows after the divisions, else a committee of the county or town named."""
     candidates = [h for h in local_hits if h.start >= pos]
     if chain and chain[-1].level >= Level.COUNTY:
         candidates += [
             LocalHit(h.start, h.end, LocalName(Kind.VILLAGE, h.division.label, division=h.division))
-            for h in gazetteer.hits(norm)
+            for h in hits
             if h.start >= pos and h.division.level is Level.VILLAGE and h.division.within(chain[-1])
         ]
     if not candidates:
@@ -250,12 +345,11 @@ def _assign(local: LocalName, parsed: ParsedAddress) -> None:
         parsed.community, parsed.community_source = local.name, "gazetteer"
 
 
-def _estate_in_community(norm: str, found: LocalHit, local_hits: list[LocalHit], parsed: ParsedAddress) -> str:
+def _estate_in_community(norm: str, found: LocalHit, estate: LocalHit | None, parsed: ParsedAddress) -> str:
     """An estate right after a community (华丽社区阳光小区): the station's estates first, else by its suffix."""
     rest = norm[found.end :]
     if found.local.kind not in (Kind.COMMUNITY, Kind.VILLAGE):
         return rest
-    estate = next((h for h in local_hits if h.start == found.end and h.local.kind is Kind.ESTATE), None)
     if estate is not None:
         parsed.estate, parsed.estate_source = estate.local.name, "station"
         return norm[estate.end :]

@@ -7,7 +7,7 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from fengqiao.places import gazetteer as gazetteers
-from fengqiao.places.index import StationIndex, index_for, parsed_key
+from fengqiao.places.index import Key, StationIndex, index_for, parsed_key
 from fengqiao.places.parser import ParsedAddress, parse
 from fengqiao.places.text import normalize
 from fengqiao.stations.models import StandardAddress, Station
@@ -89,22 +89,28 @@ class AddressResolution:
 def resolve_address(station: Station, text: str) -> AddressResolution:
     """Parse the text within the station's area and match it to one of its standard addresses. Reads only."""
     text = text.strip()
-    if not normalize(text):
+    normalized = normalize(text)
+    if not normalized:
         return AddressResolution(station, text, ParsedAddress(text), How.EMPTY)
     index = index_for(station)
-    parsed = parse(text, gazetteers.default(), index.vocabulary)
-    address_id, how, confidence = _match(index, parsed)
+    parsed = parse(text, gazetteers.default(), index.vocabulary, normalized)
+    exact = _exact(index, parsed)
+    if exact is not None:
+        return AddressResolution(station, text, parsed, How.EXACT, EXACT, exact, index.full_texts[exact])
+    key = parsed_key(parsed)  # once: the unmatched need it too
+    address_id, how, confidence = _match(index, parsed, key)
     if address_id is not None:
         return AddressResolution(station, text, parsed, how, confidence, address_id, index.full_texts[address_id])
-    return _unmatched(station, text, parsed, index)
+    return _unmatched(station, text, parsed, key, index)
 
 
-def _match(index: StationIndex, parsed: ParsedAddress) -> tuple[int | None, How, float]:
-    """The address id, how it matched and the confidence; the exact text first, then the parts."""
-    for text in (parsed.normalized, parsed.after_divisions):
-        if text in index.by_text:
-            return index.by_text[text], How.EXACT, EXACT
-    key = parsed_key(parsed)
+def _exact(index: StationIndex, parsed: ParsedAddress) -> int | None:
+    """The address written as this text, with or without its divisions."""
+    return next((index.by_text[t] for t in (parsed.normalized, parsed.after_divisions) if t in index.by_text), None)
+
+
+def _match(index: StationIndex, parsed: ParsedAddress, key: Key) -> tuple[int | None, How, float]:
+    """The address id, how it matched and the confidence: by the parts (key), else by what follows the community."""
     if key in index.by_parts:
         return index.by_parts[key], How.PARTS, BY_PARTS
     rest_key = (key[0], key[1], parsed.after_community)
@@ -113,8 +119,7 @@ def _match(index: StationIndex, parsed: ParsedAddress) -> tuple[int | None, How,
     return None, How.UNMATCHED, 0.0
 
 
-def _unmatched(station: Station, text: str, parsed: ParsedAddress, index: StationIndex) -> AddressResolution:
-    key = parsed_key(parsed)
+def _unmatched(station: Station, text: str, parsed: ParsedAddress, key: Key, index: StationIndex) -> AddressResolution:
     confidence = UNMATCHED[parsed.community_source or parsed.estate_source]
     outside = bool(parsed.divisions) and not any(index.vocabulary.in_area(d) for d in parsed.divisions)
     if outside:

@@ -66,8 +66,8 @@ def parts(parsed: ParsedAddress) -> dict[str, object]:
     """The components that were found, divisions by name."""
     data = parsed.to_dict()
     data["divisions"] = [d["name"] for d in data["divisions"]]
-    keep = ("divisions", "community", "community_source", "estate", "estate_source", "road", "house_number", "building")
-    keep = (*keep, "unit")
+    keep: tuple[str, ...] = ("divisions", "community", "community_source", "estate", "estate_source", "road")
+    keep = (*keep, "house_number", "building", "unit")
     return {k: data[k] for k in (*keep, "floor", "room", "remainder") if data[k]}
 
 
