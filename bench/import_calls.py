@@ -22,8 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -123,8 +125,8 @@ def setup_django(db: Path) -> None:
     Station.objects.create(code="lucheng", name="鹿城派出所")
 
 
-def run_import(source: Path, env: dict[str, str], repeats: bool) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB of the child, and its summary line."""
+def run_import(source: Path, env: dict[str, str], repeats: bool) -> tuple[float, float, list[str]]:
+    """Wall seconds, peak RSS in MB of the child, and its summary and SQL time lines."""
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", str(source), *([] if repeats else ["--no-repeats"])],
@@ -135,8 +137,9 @@ def run_import(source: Path, env: dict[str, str], repeats: bool) -> tuple[float,
     )
     seconds = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    summary = next(line for line in done.stdout.splitlines() if "imported" in line or "导入" in line)
-    return seconds, rss_mb, summary
+    lines = done.stdout.splitlines()
+    summary = next(line for line in lines if "imported" in line or "导入" in line)
+    return seconds, rss_mb, [summary, *(line for line in lines if line.startswith("sql"))]
 
 
 def child(source: Path, repeats: bool) -> None:
@@ -145,12 +148,46 @@ def child(source: Path, repeats: bool) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     if not repeats:
         from fengqiao.matters.signals import matter_registered
 
         matter_registered.disconnect(dispatch_uid="analysis.repeats")
-    call_command("import_calls", str(source), "--station", "lucheng", "--commit")
+    sql = SqlClock()
+    with connection.execute_wrapper(sql):
+        call_command("import_calls", str(source), "--station", "lucheng", "--commit")
+    print(f"sql: {sql.seconds:.1f} s in {sql.statements:,} statements (the database executing them, in the writer)")
+    print(f"sql by kind: {sql.top()}")
+
+
+class SqlClock:
+    """A database execute wrapper: the time the writing process spends inside the database, by statement kind."""
+
+    def __init__(self) -> None:
+        self.seconds, self.statements = 0.0, 0
+        self.by_kind: Counter[str] = Counter()
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - start
+            self.seconds += spent
+            self.statements += 1
+            self.by_kind[statement_kind(sql)] += spent
+
+    def top(self, count: int = 8) -> str:
+        return "; ".join(f"{kind} {seconds:.1f} s" for kind, seconds in self.by_kind.most_common(count))
+
+
+def statement_kind(sql: str) -> str:
+    """`INSERT matters_matter`, `SELECT people_person` …: the verb and the first table the statement names."""
+    words = sql.replace('"', " ").replace("(", " ").split()
+    verb = words[0].upper() if words else "?"
+    table = next((w for w in words[1:] if "_" in w and w.islower() and w.replace("_", "").isalnum()), "")
+    return f"{verb} {table}".strip()
 
 
 def normalised_file(source: Path, target: Path) -> int:
@@ -234,7 +271,7 @@ def main() -> None:
     env = {**os.environ, "FENGQIAO_SQLITE": str(db), "SECRET_KEY": secrets.token_urlsafe(50)}
     env.pop("FENGQIAO_DEBUG", None)
     seconds, rss_mb, summary = run_import(source, env, repeats=not args.no_repeats)
-    print(summary)
+    print("\n".join(summary))
     rate = args.rows / seconds
     print(f"import:   {args.rows:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s; peak RSS {rss_mb:.0f} MB", flush=True)
     from fengqiao.imports.domain.batches import BATCH_SIZE

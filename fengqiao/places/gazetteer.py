@@ -9,6 +9,7 @@ import enum
 import gzip
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -146,3 +147,11 @@ def load(path: Path) -> Gazetteer:
 def default() -> Gazetteer:
     """The configured gazetteer (settings.PLACES_GAZETTEER, else Hebei's), loaded once per process."""
     return load(Path(getattr(settings, "PLACES_GAZETTEER", DEFAULT_FILE)))
+
+
+def preload_in_background() -> threading.Thread:
+    """Load the gazetteer and build its automaton (≈ 1.5 s) in a thread, so that a web process's first registration
+    or report does not wait for it. Started by the WSGI module only: commands and tests load it when they need it."""
+    thread = threading.Thread(target=lambda: default().automaton, name="gazetteer-preload", daemon=True)
+    thread.start()
+    return thread

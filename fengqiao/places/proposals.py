@@ -97,8 +97,9 @@ def _insert_pending(rows: list[ProposalRow]) -> None:
 
 
 def _row(proposal: StandardAddressProposal) -> ProposalRow:
-    # json.dumps as the JSONField stores it on SQLite; PostgreSQL reads the same text as jsonb.
-    return (proposal.station_id, proposal.key, proposal.text, json.dumps(proposal.parsed))
+    # Unescaped: the document is mostly Chinese, and \uXXXX would double its size on disk. Both databases read
+    # it as the same JSON value the field would have written.
+    return (proposal.station_id, proposal.key, proposal.text, json.dumps(proposal.parsed, ensure_ascii=False))
 
 
 def _proposal(resolution: AddressResolution) -> StandardAddressProposal:

@@ -102,3 +102,13 @@ def test_bad_arguments_are_named(package: Path, arguments: list[str], message: s
 def test_a_directory_that_is_not_the_package_is_named(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=re.escape("is not an npm package directory: no package.json.")):
         call_command("build_gazetteer", "--from", str(tmp_path))
+
+
+def test_a_web_process_preloads_the_gazetteer_in_the_background() -> None:
+    gazetteer.default.cache_clear()
+    thread = gazetteer.preload_in_background()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    loaded = gazetteer.default()
+    assert gazetteer.default.cache_info().currsize == 1
+    assert "automaton" in loaded.__dict__  # built, not waiting for the first address
