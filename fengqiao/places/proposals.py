@@ -2,8 +2,7 @@
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -24,12 +23,12 @@ def propose_address(resolution: AddressResolution) -> StandardAddressProposal | 
     """The pending proposal for an unmatched address, created the first time the address is seen."""
     if not resolution.needs_review:
         return None
-    draft = _proposal(resolution)
+    key, text, document = _draft(resolution)
     proposal, _created = StandardAddressProposal.objects.get_or_create(
-        station=draft.station,
-        key=draft.key,
+        station=resolution.station,
+        key=key,
         status=ProposalStatus.PENDING,
-        defaults={"text": draft.text, "parsed": draft.parsed},
+        defaults={"text": text, "parsed": document},
     )
     return proposal
 
@@ -56,7 +55,7 @@ class AddressOutcome(NamedTuple):
 def outcome_of(resolution: AddressResolution) -> AddressOutcome:
     if resolution.address_id is not None:
         return AddressOutcome(resolution.text, resolution.address_id, (), None)
-    proposal = _row(_proposal(resolution)) if resolution.needs_review else None
+    proposal = _row(resolution) if resolution.needs_review else None
     return AddressOutcome(resolution.text, None, cut(resolution.text), proposal)
 
 
@@ -96,22 +95,20 @@ def _insert_pending(rows: list[ProposalRow]) -> None:
         cursor.executemany(sql, [(*row, ProposalStatus.PENDING, now) for row in rows])
 
 
-def _row(proposal: StandardAddressProposal) -> ProposalRow:
+def _row(resolution: AddressResolution) -> ProposalRow:
+    key, text, document = _draft(resolution)
     # Unescaped: the document is mostly Chinese, and \uXXXX would double its size on disk. Both databases read
     # it as the same JSON value the field would have written.
-    return (proposal.station_id, proposal.key, proposal.text, json.dumps(proposal.parsed, ensure_ascii=False))
+    return (resolution.station.pk, key, text, json.dumps(document, ensure_ascii=False))
 
 
-def _proposal(resolution: AddressResolution) -> StandardAddressProposal:
+def _draft(resolution: AddressResolution) -> tuple[str, str, dict[str, Any]]:
+    """The proposal's key, text and parsed document. Plain values, no model object: an import drafts one per
+    unknown address, and Model.__init__ with asdict cost more than the parse."""
     parsed = resolution.parsed
-    document = {**parsed.to_dict(), "standard": asdict(standard_fields(parsed)), "confidence": resolution.confidence}
-    return StandardAddressProposal(
-        station=resolution.station,
-        key=parsed.normalized[:KEY_LENGTH],
-        text=resolution.text[:KEY_LENGTH],
-        parsed=document,
-        status=ProposalStatus.PENDING,
-    )
+    standard = dict(vars(standard_fields(parsed)))  # asdict without its deep copy: every field is a str, int or None
+    document = {**parsed.to_dict(), "standard": standard, "confidence": resolution.confidence}
+    return parsed.normalized[:KEY_LENGTH], resolution.text[:KEY_LENGTH], document
 
 
 def accept_proposal(proposal_id: int, actor: User) -> StandardAddress:
