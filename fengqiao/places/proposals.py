@@ -59,16 +59,12 @@ def outcome_of(resolution: AddressResolution) -> AddressOutcome:
     return AddressOutcome(resolution.text, None, cut(resolution.text), proposal)
 
 
-def propose_addresses(resolutions: Iterable[AddressResolution]) -> int:
-    """propose_address for a batch (an import): one insert; addresses already pending are left as they are.
+def propose_outcomes(outcomes: Iterable[AddressOutcome]) -> int:
+    """propose_address for a batch (an import), from its outcomes (`outcome_of`, made by the import's reading
+    process): one insert; addresses already pending are left as they are.
 
     Returns how many distinct addresses of the batch are pending review.
     """
-    return propose_outcomes(outcome_of(r) for r in resolutions if r.needs_review)
-
-
-def propose_outcomes(outcomes: Iterable[AddressOutcome]) -> int:
-    """propose_addresses for outcomes made beforehand (by an import's reading process)."""
     rows: dict[tuple[int, str], ProposalRow] = {}
     for outcome in outcomes:
         if outcome.proposal is not None:

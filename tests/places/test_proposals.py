@@ -6,7 +6,7 @@ import pytest
 
 from fengqiao.lib.errors import DomainError
 from fengqiao.places.models import StandardAddressProposal
-from fengqiao.places.proposals import accept_proposal, propose_address, propose_addresses, reject_proposal
+from fengqiao.places.proposals import accept_proposal, outcome_of, propose_address, propose_outcomes, reject_proposal
 from fengqiao.places.resolution import resolve_address
 from fengqiao.stations.models import StandardAddress, Station
 
@@ -51,7 +51,7 @@ def test_an_import_proposes_each_unknown_address_once_in_one_go(
         "采四社区9号楼",
     ]
 
-    pending = propose_addresses(resolve_address(lucheng, text) for text in texts)
+    pending = propose_outcomes(outcome_of(resolve_address(lucheng, text)) for text in texts)
 
     assert pending == 3  # 中山东路18号 (twice), the one already pending, 采四社区9号楼; 501 matched
     assert sorted(StandardAddressProposal.objects.values_list("text", flat=True)) == [
