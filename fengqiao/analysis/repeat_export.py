@@ -23,7 +23,7 @@ def header(window_days: int) -> list[str]:
     return [
         _("Rank"),
         _("Linked by"),
-        _("About"),
+        _("Place or people"),
         _("Calls in the period"),
         _("Most calls within %(days)d days") % {"days": window_days},
         _("First call"),

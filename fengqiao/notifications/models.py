@@ -13,6 +13,7 @@ class Notification(models.Model):
         REGISTERED = "registered", _("New matter registered")
         RISK_HIGH = "risk_high", _("High risk sign in a new matter")
         REPEAT_CALLS = "repeat_calls", _("Repeat calls about the same place or people")
+        RESIDENT_UNSATISFIED = "resident_unsatisfied", _("The resident is not satisfied with the resolution")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")

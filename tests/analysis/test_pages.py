@@ -318,6 +318,15 @@ def test_the_matter_page_explains_lao_lis_risk_sign(browse, make_matter, officer
 
     assert 'data-level="high">High</span>' in panel
     assert "“让他好看”" in panel and "Threat of violence, weight 10" in panel
+    assert "(你|他" not in panel  # the rule is a regular expression: staff are not shown it
+
+
+def test_a_word_rule_and_words_together_are_shown_as_words(browse, make_matter, officer: User) -> None:  # type: ignore[no-untyped-def]
+    matter = make_matter(description="对方让我投资理财，又让我马上转账。")
+
+    panel = section(text_of(browse(officer).get(f"/matters/{matter.pk}/")), "risk").split("</section>", 1)[0]
+
+    assert "· 投资/理财 + 转账/汇款/打款" in panel
 
 
 def test_a_negated_sign_is_shown_as_not_counting(browse, make_matter, officer: User) -> None:  # type: ignore[no-untyped-def]

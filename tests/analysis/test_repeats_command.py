@@ -21,7 +21,7 @@ _english, flat, call = shared._english, shared.flat, shared.call
 HEADER = [
     "Rank",
     "Linked by",
-    "About",
+    "Place or people",
     "Calls in the period",
     "Most calls within 30 days",
     "First call",

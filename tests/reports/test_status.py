@@ -6,6 +6,7 @@ from django.utils import translation
 
 from fengqiao.matters.domain.transitions import Step, transition
 from fengqiao.matters.models import Stage
+from fengqiao.notifications.models import Notification
 from fengqiao.reports.models import Feedback, PublicNote, Report
 from fengqiao.staff.models import User
 from tests.reports.conftest import Send, only_report, text_of
@@ -99,6 +100,27 @@ def test_once_resolved_the_resident_says_whether_it_is_solved(
     # A row, not a step: the callback remains the officer's.
     report.matter.refresh_from_db()
     assert (report.matter.stage, report.matter.satisfaction) == (Stage.RESOLVED, "")
+
+
+def test_an_unsatisfied_resident_reaches_the_officer_who_owns_the_matter(  # type: ignore[no-untyped-def]
+    resident: Client, send: Send, chief: User, officer: User, django_capture_on_commit_callbacks
+) -> None:
+    unhappy, happy = reported(send), reported_again(send)
+    for report in (unhappy, happy):
+        resolve(report, chief, officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        resident.post(f"/report/status/{happy.code}", {"satisfaction": "satisfied"})
+        answer = {"satisfaction": "unsatisfied", "comment": "楼道里还是有电动车"}
+        resident.post(f"/report/status/{unhappy.code}", answer)
+
+    told = Notification.objects.filter(verb=Notification.Verb.RESIDENT_UNSATISFIED)
+    assert [(n.recipient_id, n.matter_id) for n in told] == [(officer.pk, unhappy.matter_id)]
+    assert "楼道里还是有电动车" in told[0].text
+
+
+def reported_again(send: Send) -> Report:
+    send(phone="13912345678", consent="on", name="王某", description="小区门口路灯坏了")
+    return Report.objects.order_by("-pk").first()  # type: ignore[return-value]
 
 
 def test_feedback_is_taken_once_per_resolution(resident: Client, send: Send, chief: User, officer: User) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from fengqiao.analysis.models import RiskAssessment, RiskCategory
+from fengqiao.analysis.models import RiskAssessment, RiskCategory, RuleKind
 from fengqiao.analysis.risk import latest_assessment
 from fengqiao.matters.models import Matter
 
@@ -23,6 +23,7 @@ class Sign:
     category: str
     category_label: str
     pattern: str
+    rule: str  # the rule in words staff can read; empty for a regular expression (the pattern is its title)
     weight: int
     counted: bool
     why_not: str  # empty when the sign counts
@@ -50,12 +51,23 @@ def _sign(item: dict[str, Any]) -> Sign:
     category = str(item.get("category", ""))
     negated, subsumed = bool(item.get("negated")), bool(item.get("subsumed"))
     why_not = _("negated") if negated else _("part of a stronger sign") if subsumed else ""
+    pattern = str(item.get("pattern", ""))
     return Sign(
         phrase=str(item.get("phrase", "")),
         category=category,
         category_label=str(RiskCategory(category).label) if category in RiskCategory.values else category,
-        pattern=str(item.get("pattern", "")),
+        pattern=pattern,
+        rule=readable_rule(str(item.get("kind", "")), pattern),
         weight=int(item.get("weight") or 0),
         counted=bool(item.get("counted", not (negated or subsumed))),
         why_not=why_not,
     )
+
+
+def readable_rule(kind: str, pattern: str) -> str:
+    """A word rule as its word, words-together as `投资/理财 + 转账/汇款`; a regular expression is not shown to staff."""
+    if kind == RuleKind.REGEX:
+        return ""
+    if kind == RuleKind.COOCCUR:
+        return " + ".join(part.replace("|", "/") for part in pattern.split("+"))
+    return pattern

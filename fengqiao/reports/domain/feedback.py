@@ -2,19 +2,23 @@
 
 It is a row, not a step: the closed loop's callback (回访) is an officer's step, taken by `transition()` with a
 police actor. The feedback is shown to the officers on the matter, who take it as the resident's answer when they
-record the callback (or call the resident when it says 不满意).
+record the callback (or call the resident when it says 不满意: the owner, or the chiefs, are notified).
 """
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fengqiao.lib.errors import DomainError
-from fengqiao.matters.models import MatterEvent, Satisfaction, Stage
+from fengqiao.matters.models import Matter, MatterEvent, Satisfaction, Stage
+from fengqiao.notifications.domain import notify_after_commit
+from fengqiao.notifications.models import Notification
 from fengqiao.reports.models import Feedback, Report
+from fengqiao.staff.models import Role, User
 
 # Once resolved the resident may answer, also after the officer's callback or the archiving.
 RATEABLE_STAGES = frozenset({Stage.RESOLVED, Stage.CALLED_BACK, Stage.ARCHIVED})
 COMMENT_MAX_CHARS = 500
+TEXT_MAX = Notification._meta.get_field("text").max_length or 255
 
 
 def open_resolution(report: Report) -> MatterEvent | None:
@@ -37,9 +41,12 @@ def give_feedback(report: Report, satisfaction: str, comment: str) -> Feedback:
         raise DomainError("invalid", _("Use at most %(count)d characters.") % {"count": COMMENT_MAX_CHARS}, "comment")
     try:
         with transaction.atomic():
-            return Feedback.objects.create(
+            feedback = Feedback.objects.create(
                 report=report, resolution=resolution, satisfaction=satisfaction, comment=comment.strip()
             )
+            if satisfaction == Satisfaction.UNSATISFIED:
+                _tell_the_station(report.matter, feedback.comment)
+            return feedback
     except IntegrityError:
         # Two submits of the same form at once: the first one counts.
         raise _not_rateable(report) from None
@@ -53,3 +60,13 @@ def _not_rateable(report: Report) -> DomainError:
     return DomainError(
         "not_resolved", _("You can tell us whether it is solved once the station has resolved it."), status=409
     )
+
+
+def _tell_the_station(matter: Matter, comment: str) -> None:
+    """不满意 must reach somebody who acts on it: the matter's owner, or the station's chiefs when it has none."""
+    recipients = [matter.owner_id] if matter.owner_id else list(
+        User.objects.filter(station_id=matter.station_id, role=Role.CHIEF, is_active=True).values_list("pk", flat=True)
+    )
+    text = f"{matter}: {comment}" if comment else str(matter)
+    for recipient in recipients:
+        notify_after_commit(recipient, matter.pk, Notification.Verb.RESIDENT_UNSATISFIED, text[:TEXT_MAX])
