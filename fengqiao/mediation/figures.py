@@ -69,7 +69,7 @@ class Holding:
     agreements: int
     with_repeat_call: int
     watching: int  # held so far, but the 90 days are not over
-    held_pct: float | None
+    held_pct: float | None  # of the agreements decided: broken by a call, or 90 days over
     window_days: int = HOLD_DAYS
 
 
@@ -204,12 +204,13 @@ def _holding(station_id: int, cases: list[CaseFacts], now: dt.datetime) -> Holdi
             if agreed[case_id] < reported_at <= agreed[case_id] + window:
                 repeated.add(case_id)
     watching = sum(1 for case_id, at in agreed.items() if case_id not in repeated and at + window > now)
-    held = len(agreed) - len(repeated)
+    # Only the agreements whose 90 days are over, or that a new call already broke, have an answer yet.
+    decided = len(agreed) - watching
     return Holding(
         agreements=len(agreed),
         with_repeat_call=len(repeated),
         watching=watching,
-        held_pct=round(100 * held / len(agreed), 1),
+        held_pct=round(100 * (decided - len(repeated)) / decided, 1) if decided else None,
     )
 
 

@@ -126,5 +126,8 @@ class PublicNoteForm(forms.Form):
         label=_("Note for the resident"),
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Shown on the resident's status page and in Open311: no names, no internal details."),
+        help_text=_(
+            "The resident who reported it reads this with their tracking code, and outside apps may show it: "
+            "no names, no internal details."
+        ),
     )

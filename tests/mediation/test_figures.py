@@ -139,9 +139,9 @@ def built(officer: User, make_matter, room: Room, other_room: Room, judge: User,
     return {"A": case_a, "B": case_b, "C": case_c, "D": case_d, "E": case_e, "F": case_f}
 
 
-def figures() -> MediationFigures:
+def figures(now: dt.datetime | None = None) -> MediationFigures:
     station = Station.objects.get(code="lucheng")
-    return mediation_figures(station.pk, PERIOD, timezone.now())
+    return mediation_figures(station.pk, PERIOD, now or timezone.now())
 
 
 def counts(row: Row) -> tuple[object, ...]:
@@ -187,7 +187,24 @@ def test_by_dispute_type_room_and_partner(built: dict, room: Room, other_room: R
 @pytest.mark.django_db
 def test_an_agreement_followed_by_a_call_of_its_party_within_90_days_did_not_hold(built: dict) -> None:  # type: ignore[type-arg]
     holding = figures().holding
-    assert (holding.agreements, holding.with_repeat_call, holding.watching, holding.held_pct) == (2, 1, 1, 50.0)
+    # One agreement broken by a call, the other still inside its 90 days: the only decided one did not hold.
+    assert (holding.agreements, holding.with_repeat_call, holding.watching, holding.held_pct) == (2, 1, 1, 0.0)
+
+    later = figures(now=timezone.now() + dt.timedelta(days=100)).holding
+    assert (later.watching, later.held_pct) == (0, 50.0)  # the other one's 90 days are over without a call
+
+
+@pytest.mark.django_db
+def test_agreements_still_watched_have_no_hold_rate_yet(built: dict, officer: User) -> None:  # type: ignore[type-arg]
+    Matter.objects.filter(description="又吵起来了").delete()  # A's breaking call: now nothing broke either agreement
+    client = Client()
+    client.login(username=officer.username, password=PASSWORD)
+
+    holding = figures().holding
+    page = client.get("/mediation/figures/", {"from": PERIOD.start.isoformat(), "to": PERIOD.end.isoformat()})
+
+    assert (holding.agreements, holding.with_repeat_call, holding.watching, holding.held_pct) == (2, 0, 2, None)
+    assert 'id="held"><strong>—</strong>' in page.content.decode()
 
 
 @pytest.mark.django_db
