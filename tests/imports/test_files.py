@@ -213,3 +213,39 @@ def test_an_unknown_station_is_named(ledger, run_import, station):  # type: igno
 
     with pytest.raises(CommandError, match=re.escape("No station has the code “nowhere”.")):
         call_command("import_calls", str(ledger("calls_gbk.csv")), "--station", "nowhere")
+
+
+def a_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["警情编号", "报警时间", "报警人", "身份证号", "简要警情"])
+        writer.writerows(rows)
+    return path
+
+
+def test_an_id_number_on_record_under_another_name_keeps_the_person_and_warns(tmp_path, run_import, station):  # type: ignore[no-untyped-def]
+    Person.objects.create(station=station, name="周某", id_number=VALID_ID)
+    path = a_csv(
+        tmp_path / "calls.csv",
+        [
+            ["N1", "2024/7/6 20:05", "张某", VALID_ID, "求助"],  # the number is 周某's
+            ["N2", "2024/7/6 21:05", "周某", VALID_ID, "求助"],  # the same person
+            ["N3", "2024/7/6 22:05", "王某", VALID_ID_LOWER_X, "求助"],  # new in this file…
+            ["N4", "2024/7/6 23:05", "王小某", VALID_ID_LOWER_X, "求助"],  # …and named otherwise a row later
+        ],
+    )
+    warning = "This ID number is on record as {}: the person keeps that name; the row's name is kept with the matter."
+
+    dry = run_import(path)
+    output = run_import(path, "--commit")
+
+    for summary in (dry, output):
+        assert SUMMARY.format(4, 4, 0, 0, 2) in summary
+    assert report_lines(Path(ImportJob.objects.get().report_csv))[1:] == [
+        ["2", "身份证号", warning.format("周某"), "张某", "Warning"],
+        ["5", "身份证号", warning.format("王某"), "王小某", "Warning"],
+    ]
+    n1 = Matter.objects.get(external_ref="N1")
+    assert n1.parties.get().person.name == "周某" and n1.extra == {"报警人": "张某"}
+    assert Person.objects.filter(id_number=VALID_ID).count() == 1
+    assert Matter.objects.get(external_ref="N2").extra == {}

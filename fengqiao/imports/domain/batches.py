@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING, Protocol
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fengqiao.analysis.repeats import checks_deferred
 from fengqiao.imports.domain.columns import Header
 from fengqiao.imports.domain.reading import Row, read_rows
 from fengqiao.imports.domain.rows import Parsed, Problem, RowParser
 from fengqiao.imports.models import ImportJob, ImportProblem, Severity
+from fengqiao.lib.chinese import fold
 from fengqiao.matters.domain.registration import Registration, register_batch
 from fengqiao.matters.models import Matter
+from fengqiao.people.models import Person
 from fengqiao.places.proposals import AddressOutcome
 from fengqiao.staff.models import User
 from fengqiao.stations.models import Station
@@ -55,6 +58,10 @@ class Sorted:
     new: list[Registration] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
+
+    def warn(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+        self.counts.warnings += len(problems)
 
 
 class Sink(Protocol):
@@ -131,6 +138,47 @@ def present_call_numbers(station: Station, batch: list[Parsed]) -> set[str]:
     return set(present.values_list("external_ref", flat=True))
 
 
+class NameCheck:
+    """A valid ID number already on record under another name: the person keeps the name on record (one person per
+    ID number), the row's name is kept with the matter, and the row earns a warning — never a silent change of who
+    called. Names are compared folded (張某 = 张某)."""
+
+    def __init__(self, station: Station, parser: RowParser, *, remember: bool) -> None:
+        self.station, self.parser = station, parser
+        # A dry run writes nothing, so the names of earlier batches are remembered; a commit finds them recorded.
+        self.remember = remember
+        self.seen: dict[str, str] = {}
+
+    def problems(self, batch: list[Parsed], new: list[Registration]) -> list[Problem]:
+        fresh = {id(reg) for reg in new}
+        rows = [(p.row, p.registration) for p in batch if p.registration is not None and id(p.registration) in fresh]
+        numbers = {party.id_number for _row, reg in rows for party in reg.parties if party.id_number}
+        if not numbers:
+            return []
+        on_record = dict(
+            Person.objects.filter(station=self.station, id_number__in=numbers)
+            .exclude(id_number="")  # lets SQLite use the partial unique index
+            .values_list("id_number", "name")
+        )
+        seen = self.seen if self.remember else {}
+        problems = []
+        for row, reg in rows:
+            for party in (party for party in reg.parties if party.id_number):
+                known = on_record.get(party.id_number) or seen.setdefault(party.id_number, party.name)
+                if fold(known.strip()) != fold(party.name.strip()):
+                    problems.append(self._problem(row, reg, party.name, known))
+        return problems
+
+    def _problem(self, row: int, reg: Registration, name: str, known: str) -> Problem:
+        reg.extra[self.parser.column("reporter_name")] = name
+        text = _(
+            "This ID number is on record as %(name)s: the person keeps that name; the row's name is kept with "
+            "the matter."
+        )
+        column = self.parser.column("id_number")
+        return Problem(row, column, text % {"name": known}, name, Severity.WARNING)
+
+
 class CommitSink:
     """Writes each batch, its problems and the job's checkpoint in one transaction.
 
@@ -138,9 +186,10 @@ class CommitSink:
     (`ImportJob.rollup_days`) and the job recounts them once at its end (`jobs.recount_rollup`).
     """
 
-    def __init__(self, job: ImportJob, actor: User | None) -> None:
+    def __init__(self, job: ImportJob, actor: User | None, parser: RowParser) -> None:
         self.job, self.actor = job, actor
         self.days: set[str] = set(job.rollup_days)
+        self.names = NameCheck(job.station, parser, remember=False)
 
     def write(
         self, batch: list[Parsed], rows_done: int, resolved: Mapping[str, AddressOutcome] | None = None
@@ -149,6 +198,7 @@ class CommitSink:
             # Repeat-call checks run at the end of the batch, oldest call first: a ledger is not always in order.
             with checks_deferred():
                 out = sort_batch(batch, present_call_numbers(self.job.station, batch), rows_done)
+                out.warn(self.names.problems(batch, out.new))
                 register_batch(self.job.station, self.actor, out.new, resolved)
                 ImportProblem.objects.bulk_create(ImportProblem(job=self.job, **asdict(p)) for p in out.problems)
             self._checkpoint(out.counts, {day.isoformat() for _station, day in marked})
@@ -172,15 +222,17 @@ class CommitSink:
 class DrySink:
     """Counts what a commit would do and keeps the problems; writes nothing to the database."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, parser: RowParser) -> None:
         self.station = station
         self.problems: list[Problem] = []
+        self.names = NameCheck(station, parser, remember=True)
         # Call numbers seen earlier in this file: nothing is written, so the database cannot tell.
         self.seen: set[str] = set()
 
     def write(self, batch: list[Parsed], rows_done: int) -> Counts:
         present = present_call_numbers(self.station, batch) | self.seen
         out = sort_batch(batch, present, rows_done)
+        out.warn(self.names.problems(batch, out.new))
         self.seen.update(reg.external_ref for reg in out.new)
         self.problems.extend(out.problems)
         return out.counts

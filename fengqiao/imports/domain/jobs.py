@@ -111,9 +111,9 @@ def run_job(
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())
     job.refresh_from_db()
     header = header_of(job)
-    sink = CommitSink(job, job.created_by)
     try:
         parser = RowParser(header, Categories(), job.channel)
+        sink = CommitSink(job, job.created_by, parser)
         # A child reads, parses and resolves the addresses of the next batches while this process writes.
         with pipeline.prepared_batches(
             Path(job.file_path), header, parser, job.station, skip=job.rows_done, batch_size=batch_size
@@ -190,6 +190,7 @@ def dry_run(
     path: Path, station: Station, header: Header, channel: str = Channel.CALL_110, progress: Progress | None = None
 ) -> DryRun:
     """What a commit would do, without writing a row."""
-    sink = DrySink(station)
-    counts = import_rows(path, header, RowParser(header, Categories(), channel), sink, progress=progress)
+    parser = RowParser(header, Categories(), channel)
+    sink = DrySink(station, parser)
+    counts = import_rows(path, header, parser, sink, progress=progress)
     return DryRun(counts, sink.problems)
