@@ -6,7 +6,7 @@ every migrate: on SQLite, Django rebuilds a table when a later migration alters 
 they are checked and recreated (and the index rebuilt) rather than made once in a migration.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -80,9 +80,29 @@ def indexed_in_bulk(first_id: int, last_id: int) -> Iterator[None]:
         )
 
 
+def matter_document(
+    matter: Matter, place: str | tuple[str, ...], names: Sequence[str], notes: Sequence[str] = ()
+) -> str:
+    """What a matter is found by: its description, place, category (both labels), reference and call number, the
+    names of its parties and the notes of its follow-up actions. `place` may come as tokens cut beforehand."""
+    category = matter.category
+    return document(
+        matter.description,
+        place,
+        category.label_zh,
+        category.label_en,
+        matter.reference or "",
+        matter.external_ref,
+        *names,
+        *notes,
+    )
+
+
 def refresh_search_doc(matter: Matter) -> None:
+    """Recompute the document from the rows: after registration, and after each follow-up action."""
     names = [party.person.name for party in matter.parties.select_related("person")]
-    matter.search_doc = document(matter.description, matter.place, matter.reference or "", matter.external_ref, *names)
+    notes = list(matter.actions.values_list("note", flat=True))
+    matter.search_doc = matter_document(matter, matter.place, names, notes)
     matter.save(update_fields=["search_doc"])
 
 

@@ -82,3 +82,41 @@ def test_after_the_description_changes_the_new_words_are_found_and_the_old_are_n
     assert found("低保") == {"水电已经恢复，老李申请低保"}
     assert found("没电") == set()
     assert found("老李") == {"水电已经恢复，老李申请低保"}
+
+
+def test_a_matter_is_found_by_its_category_in_either_language(make_matter):  # type: ignore[no-untyped-def]
+    lost = make_matter(kind="help", category="060101", description="孩子在码头附近不见了", parties=[])
+    make_matter(kind="help", description="钱包遗失", parties=[])
+    label_zh, label_en = lost.category.label_zh, lost.category.label_en
+
+    assert label_zh and found(label_zh) == {lost.description}
+    assert found(label_en.split()[0]) >= {lost.description}
+
+
+def test_what_was_done_is_found_once_the_action_is_recorded(matters, officer):  # type: ignore[no-untyped-def]
+    from fengqiao.matters.domain.actions import ActionInput, add_action
+
+    assert found("供电公司") == set()
+    add_action(matters["water"], officer, ActionInput(kind="coordination", note="协调供电公司，恢复断水断电"))
+
+    assert found("供电公司") == found("断水断电") == {matters["water"].description}
+
+
+def test_the_upgrade_indexes_the_categories_and_actions_of_matters_already_there(matters, officer):  # type: ignore[no-untyped-def]
+    import importlib
+
+    from django.apps import apps
+
+    from fengqiao.matters.domain.actions import ActionInput, add_action
+
+    add_action(matters["water"], officer, ActionInput(kind="note", note="申请低保"))
+    Matter.objects.update(search_doc="")  # as the rows of an older version, before the upgrade
+    upgrade = importlib.import_module("fengqiao.matters.migrations.0004_search_doc_categories_and_actions")
+
+    upgrade.reindex(apps, None)
+
+    assert found("低保") == found("老李") == {matters["water"].description}
+    upgraded = {m.pk: m.search_doc for m in Matter.objects.all()}
+    for matter in Matter.objects.all():
+        refresh_search_doc(matter)  # the document a new matter gets
+    assert upgraded == {m.pk: m.search_doc for m in Matter.objects.all()}

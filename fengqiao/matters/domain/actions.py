@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from fengqiao.lib.errors import DomainError
 from fengqiao.matters.models import OPEN_STAGES, ActionKind, Attachment, FollowUpAction, Matter
+from fengqiao.matters.search import refresh_search_doc
 from fengqiao.staff.models import User
 from fengqiao.stations.models import Partner
 
@@ -78,6 +79,7 @@ def add_action(matter: Matter, actor: User, action: ActionInput) -> FollowUpActi
             )
             attachment.file.save(upload.name or "file", upload, save=False)
             attachment.save()
+        refresh_search_doc(matter)  # what was done is searchable too (断水断电, 低保 …)
     return row
 
 

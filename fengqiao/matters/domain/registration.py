@@ -19,10 +19,9 @@ from fengqiao.analysis.risk import Assessment, active_rules, assess, compile_lex
 from fengqiao.codes.models import Code, CodeTable
 from fengqiao.lib import idnumber
 from fengqiao.lib.errors import DomainError
-from fengqiao.lib.textsearch import document
 from fengqiao.matters.domain import deadlines
 from fengqiao.matters.models import Channel, Kind, Matter, MatterEvent, Party, PartyRole, Priority, SlaPolicy, Stage
-from fengqiao.matters.search import indexed_in_bulk, refresh_search_doc
+from fengqiao.matters.search import indexed_in_bulk, matter_document, refresh_search_doc
 from fengqiao.matters.signals import matter_registered
 from fengqiao.notifications.domain import notify_after_commit
 from fengqiao.notifications.models import Notification
@@ -266,13 +265,13 @@ class _Batch:
             "merged_into_id": None,
             "transferred_to": "",
             "extra": reg.extra,
-            "search_doc": document(description, place, reference, external_ref, *names),
         }
         matter = _built(Matter, values, self.alias)
         # The related objects the receivers and callers use, without a query each.
         Matter.station.field.set_cached_value(matter, self.station)
         Matter.category.field.set_cached_value(matter, self.categories[reg.category])
         Matter.address.field.set_cached_value(matter, address)
+        matter.search_doc = matter_document(matter, place, names)
         return matter
 
 
