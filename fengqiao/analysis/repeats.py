@@ -43,6 +43,7 @@ from fengqiao.analysis.models import (
     RepeatReason,
     RepeatWindow,
 )
+from fengqiao.codes.models import Code
 from fengqiao.lib.masking import mask_phone
 from fengqiao.matters.models import Matter, Party, Stage
 from fengqiao.notifications.domain import notify_after_commit
@@ -155,6 +156,7 @@ def keys_of(matter: Matter, parties: Sequence[PartyRow]) -> list[Key]:
 MATTER, PARTY, PERSON = Matter._meta.db_table, Party._meta.db_table, Person._meta.db_table
 MEMBER, GROUP = RepeatMembership._meta.db_table, RepeatGroup._meta.db_table
 PROPOSAL, USER = MediationProposal._meta.db_table, User._meta.db_table
+CODE = Code._meta.db_table
 # `+m.station_id`, `+pe.station_id`: the unary plus keeps SQLite from reading the station's index (all its matters
 # or persons in the window) instead of the key's, when it has no statistics (no ANALYZE) to choose by.
 IN_WINDOW = "m.reported_at >= %s AND m.reported_at <= %s AND +m.station_id = %s AND m.id <> %s AND m.stage <> %s"
@@ -582,6 +584,15 @@ def _notify_chiefs(check: Check, group: RepeatGroup) -> None:
         notify_after_commit(chief_id, check.matter.pk, Notification.Verb.REPEAT_CALLS, text[:255])
 
 
+def _disputes_among(matter_ids: set[int]) -> set[int]:
+    rows = sql.rows(
+        f"SELECT m.id, m.kind, c.code FROM {MATTER} m JOIN {CODE} c ON c.id = m.category_id"
+        f" WHERE m.id IN ({sql.placeholders(sorted(matter_ids))})",
+        sorted(matter_ids),
+    )
+    return {pk for pk, kind, code in rows if mediation_proposals.is_dispute(kind, code)}
+
+
 def _member_ids(group: RepeatGroup) -> set[int]:
     return {pk for (pk,) in sql.rows(f"SELECT matter_id FROM {MEMBER} WHERE group_id = %s", [group.pk])}
 
@@ -595,7 +606,9 @@ def _propose_mediation(check: Check, group: RepeatGroup) -> None:
         proposal = mediation_proposals.proposal_of(group)
     if proposal is None:
         members = check.known[group.pk][1] if group in check.created else _member_ids(group)
-        mediation_proposals.propose(group, sorted(members), at=check.matter.reported_at)
+        # Only the disputes: a place's group also holds its other calls (a fraud, a lost wallet), whose callers
+        # are no party to the quarrel and must not be proposed for mediation with it.
+        mediation_proposals.propose(group, sorted(_disputes_among(members)), at=check.matter.reported_at)
     else:
         mediation_proposals.add_matters(proposal, [check.matter.pk], group, check.person_ids)
 

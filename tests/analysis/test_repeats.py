@@ -331,6 +331,16 @@ def test_a_later_call_of_the_dispute_is_added_to_the_same_proposal(dispute) -> N
     assert repeat_views(calls[-1])[0].proposal == proposal
 
 
+def test_a_places_other_calls_are_left_out_of_the_mediation_proposal(call, dispute) -> None:  # type: ignore[no-untyped-def]
+    fraud = call(25, address=FLAT, kind="fraud_warning", category="0104", parties=[caller("何某", "13700000001")])
+    quarrel = [dispute(days, parties=[LIU, ZHANG]) for days in (20, 0)]
+
+    proposal = MediationProposal.objects.get()
+    assert fraud.pk in set(the_group(quarrel[-1]).members.values_list("matter_id", flat=True))  # the place's group
+    assert sorted(proposal.matters.values_list("pk", flat=True)) == [m.pk for m in quarrel]
+    assert sorted(proposal.parties.values_list("name", flat=True)) == ["刘某", "张某"]
+
+
 def test_a_category_under_0205_is_a_dispute_whatever_the_kind(dispute) -> None:  # type: ignore[no-untyped-def]
     for days in (20, 10, 0):
         dispute(days, kind="help", category="020504")

@@ -65,7 +65,8 @@ def _sign(item: dict[str, Any]) -> Sign:
 
 
 def readable_rule(kind: str, pattern: str) -> str:
-    """A word rule as its word, words-together as `投资/理财 + 转账/汇款`; a regular expression is not shown to staff."""
+    """A word rule as its word, words-together as `投资/理财 + 转账/汇款`; a regular expression is not shown
+    to staff (its pattern stays in the stored explanation for whoever maintains the lexicon)."""
     if kind == RuleKind.REGEX:
         return ""
     if kind == RuleKind.COOCCUR:

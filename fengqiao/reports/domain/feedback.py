@@ -64,9 +64,8 @@ def _not_rateable(report: Report) -> DomainError:
 
 def _tell_the_station(matter: Matter, comment: str) -> None:
     """不满意 must reach somebody who acts on it: the matter's owner, or the station's chiefs when it has none."""
-    recipients = [matter.owner_id] if matter.owner_id else list(
-        User.objects.filter(station_id=matter.station_id, role=Role.CHIEF, is_active=True).values_list("pk", flat=True)
-    )
+    chiefs = User.objects.filter(station_id=matter.station_id, role=Role.CHIEF, is_active=True)
+    recipients = [matter.owner_id] if matter.owner_id else list(chiefs.values_list("pk", flat=True))
     text = f"{matter}: {comment}" if comment else str(matter)
     for recipient in recipients:
         notify_after_commit(recipient, matter.pk, Notification.Verb.RESIDENT_UNSATISFIED, text[:TEXT_MAX])
