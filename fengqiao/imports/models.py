@@ -105,9 +105,10 @@ class ImportProblem(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="problems", verbose_name=_("job"))
     row = models.PositiveIntegerField(_("row"))
     column = models.CharField(_("column"), max_length=128, blank=True)
-    problem = models.TextField(_("problem"))
+    problem = models.TextField(_("problem"))  # the English message; `text` is what the reader sees
     value = models.TextField(_("original value"), blank=True)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    params = models.JSONField(_("message values"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import problem")
@@ -115,4 +116,10 @@ class ImportProblem(models.Model):
         ordering = ["row", "id"]
 
     def __str__(self) -> str:
-        return f"{self.row} {self.column}: {self.problem}"
+        return f"{self.row} {self.column}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        from fengqiao.imports.domain.rows import problem_text  # the domain imports the models
+
+        return problem_text(self.problem, self.params)

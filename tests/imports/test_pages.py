@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from fengqiao.imports.models import ImportJob, JobStatus
 from fengqiao.matters.models import Matter
@@ -139,3 +140,20 @@ def test_an_auxiliary_officer_may_not_import(browse, auxiliary):  # type: ignore
 
     assert response.status_code == 403
     assert "Only the chief and the officers of a station import its ledgers." in text(response)
+
+
+def test_the_problems_speak_the_readers_language_whoever_ran_the_import(browse, chief):  # type: ignore[no-untyped-def]
+    english = browse(chief)
+    upload(english, "ledger_2024_07.xlsx")
+    job = ImportJob.objects.get()
+    english.post(f"/imports/{job.pk}/", {**mapping_of(job), "confirm": "1"})
+    with translation.override("zh-hans"):  # the worker runs in the site's language
+        run_worker()
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(chief)
+
+    in_english = text(english.get(f"/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true"))
+    in_chinese = text(chinese.get(f"/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true"))
+
+    assert "This is not a date and time." in in_english and "这不是有效的日期时间。" not in in_english
+    assert "这不是有效的日期时间。" in in_chinese and "This is not a date and time." not in in_chinese

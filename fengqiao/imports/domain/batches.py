@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fengqiao.analysis.repeats import checks_deferred
 from fengqiao.imports.domain.columns import Header
@@ -171,12 +171,11 @@ class NameCheck:
 
     def _problem(self, row: int, reg: Registration, name: str, known: str) -> Problem:
         reg.extra[self.parser.column("reporter_name")] = name
-        text = _(
+        text = gettext_noop(
             "This ID number is on record as %(name)s: the person keeps that name; the row's name is kept with "
             "the matter."
         )
-        column = self.parser.column("id_number")
-        return Problem(row, column, text % {"name": known}, name, Severity.WARNING)
+        return Problem(row, self.parser.column("id_number"), text, name, Severity.WARNING, {"name": known})
 
 
 class CommitSink:

@@ -154,7 +154,7 @@ def _finish(job: ImportJob, report_dir: Path) -> ImportJob:
 
 
 def stored_problems(job: ImportJob) -> Iterator[Problem]:
-    fields = ("row", "column", "problem", "value", "severity")
+    fields = ("row", "column", "problem", "value", "severity", "params")
     for values in job.problems.order_by("row", "id").values_list(*fields).iterator(chunk_size=2000):
         yield Problem(*values)
 

@@ -16,7 +16,7 @@ def headings() -> list[str]:
 
 
 def _line(problem: Problem) -> list[object]:
-    return [problem.row, problem.column, problem.problem, problem.value, str(Severity(problem.severity).label)]
+    return [problem.row, problem.column, problem.text, problem.value, str(Severity(problem.severity).label)]
 
 
 def write_csv(problems: Iterable[Problem], path: Path) -> Path:

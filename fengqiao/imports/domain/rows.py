@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+
+# Problems are stored as their English message and shown translated when read: marked here, not translated.
+from django.utils.translation import gettext_noop as _
 
 from fengqiao.imports.domain.categories import Categories, Category
 from fengqiao.imports.domain.columns import EXTRA, FIELDS, IGNORE, Header
@@ -31,9 +34,20 @@ EXTRA_FIELDS = ("dispatch_unit", "dispatch_officer", "result")
 class Problem:
     row: int
     column: str
-    problem: str
+    problem: str  # the English message (a msgid): shown in the reader's language, whoever ran the import
     value: str
     severity: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return problem_text(self.problem, self.params)
+
+
+def problem_text(message: str, params: dict[str, Any]) -> str:
+    """The message in the active language (a message stored before messages were kept untranslated stays as it is)."""
+    translated = gettext(message)
+    return translated % params if params else translated
 
 
 @dataclass(slots=True)
@@ -82,12 +96,12 @@ class _RowState:
     def text(self, name: str) -> str:
         return normalize.cell_text(self.raw(name))
 
-    def report(self, name: str, problem: str, value: object, severity: str = Severity.WARNING) -> None:
+    def report(self, name: str, problem: str, value: object, severity: str = Severity.WARNING, **params: Any) -> None:
         column = self.parser.column(name)
-        self.problems.append(Problem(self.number, column, problem, normalize.cell_text(value), severity))
+        self.problems.append(Problem(self.number, column, problem, normalize.cell_text(value), severity, params))
 
-    def reject(self, name: str, problem: str, value: object = "") -> None:
-        self.report(name, problem, value, Severity.ERROR)
+    def reject(self, name: str, problem: str, value: object = "", **params: Any) -> None:
+        self.report(name, problem, value, Severity.ERROR, **params)
 
     def keep_original(self, name: str, value: object) -> None:
         self.extra[self.parser.column(name)] = normalize.cell_text(value)
@@ -124,7 +138,7 @@ class _RowState:
             return None
         if len(value) > CALL_NUMBER_MAX:
             self.reject(
-                "call_number", _("The call number is longer than %(max)d characters.") % {"max": CALL_NUMBER_MAX}, value
+                "call_number", _("The call number is longer than %(max)d characters."), value, max=CALL_NUMBER_MAX
             )
             return None
         return value
@@ -149,14 +163,14 @@ class _RowState:
             return fallback  # a ledger without the column: every row is "other", no need to say it per row
         label = f"{fallback.code} {fallback.label}"
         if text:
-            self.report("category", _("Unknown category, filed as %(fallback)s.") % {"fallback": label}, text)
+            self.report("category", _("Unknown category, filed as %(fallback)s."), text, fallback=label)
         else:
-            self.report("category", _("No category, filed as %(fallback)s.") % {"fallback": label}, "")
+            self.report("category", _("No category, filed as %(fallback)s."), "", fallback=label)
         return fallback
 
     def address(self, address: str) -> str:
         if len(address) > ADDRESS_MAX:
-            self.report("address", _("The address was cut to %(max)d characters.") % {"max": ADDRESS_MAX}, address)
+            self.report("address", _("The address was cut to %(max)d characters."), address, max=ADDRESS_MAX)
             self.keep_original("address", address)
             return address[:ADDRESS_MAX]
         return address
