@@ -132,3 +132,19 @@ def test_an_action_says_what_was_done(officer, matter):  # type: ignore[no-untyp
     with pytest.raises(DomainError) as refused:
         add_action(matter, officer, ActionInput(kind="visit", note="  "))
     assert (refused.value.field, refused.value.message) == ("note", "Say what was done.")
+
+
+def test_files_of_an_action_that_fails_to_save_are_not_left_on_disk(officer, matter, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    from django.db import DatabaseError
+
+    from fengqiao.matters.domain import actions
+
+    def failing(matter: object) -> None:
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(actions, "refresh_search_doc", failing)  # fails after the files and rows are written
+    with pytest.raises(DatabaseError):
+        add_action(matter, officer, a_visit(SimpleUploadedFile("询问笔录.pdf", PDF, content_type="application/pdf")))
+
+    assert not FollowUpAction.objects.exists() and not Attachment.objects.exists()
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []

@@ -58,29 +58,44 @@ def add_action(matter: Matter, actor: User, action: ActionInput) -> FollowUpActi
     """Record one follow-up action and its attachments, all or nothing."""
     _check(matter, actor, action)
     checked = [(upload, *inspect_upload(upload)) for upload in action.files]
-    with transaction.atomic():
-        _lock_open(matter)
-        row = FollowUpAction.objects.create(
-            matter=matter,
-            kind=action.kind,
-            actor=actor,
-            note=action.note.strip(),
-            occurred_at=action.occurred_at or timezone.now(),
-            partner_id=action.partner_id,
-        )
-        for upload, content_type, digest in checked:
-            attachment = Attachment(
-                action=row,
-                original_name=upload.name or "file",
-                content_type=content_type,
-                size=upload.size or 0,
-                sha256=digest,
-                uploaded_by=actor,
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            _lock_open(matter)
+            row = FollowUpAction.objects.create(
+                matter=matter,
+                kind=action.kind,
+                actor=actor,
+                note=action.note.strip(),
+                occurred_at=action.occurred_at or timezone.now(),
+                partner_id=action.partner_id,
             )
-            attachment.file.save(upload.name or "file", upload, save=False)
-            attachment.save()
-        refresh_search_doc(matter)  # what was done is searchable too (断水断电, 低保 …)
+            for upload, content_type, digest in checked:
+                attachment = Attachment(
+                    action=row,
+                    original_name=upload.name or "file",
+                    content_type=content_type,
+                    size=upload.size or 0,
+                    sha256=digest,
+                    uploaded_by=actor,
+                )
+                attachment.file.save(upload.name or "file", upload, save=False)
+                stored.append(attachment.file.name or "")
+                attachment.save()
+            refresh_search_doc(matter)  # what was done is searchable too (断水断电, 低保 …)
+    except BaseException:
+        _forget_files(stored)
+        raise
     return row
+
+
+def _forget_files(names: list[str]) -> None:
+    """Files are written before their rows: when the rows never commit, no file may stay behind unowned. A file
+    another attachment already holds (the same content, content-addressed) is kept."""
+    storage = Attachment.file.field.storage
+    for name in filter(None, names):
+        if not Attachment.objects.filter(file=name).exists():
+            storage.delete(name)
 
 
 def _check(matter: Matter, actor: User, action: ActionInput) -> None:
