@@ -8,6 +8,7 @@ urlpatterns = [
     path("open311/v2/", include("fengqiao.open311.urls")),
     path("report/", include("fengqiao.reports.urls")),
     path("imports/", include("fengqiao.imports.urls")),
+    path("devices/", include("fengqiao.devices.urls")),
     path("analysis/", include("fengqiao.analysis.urls")),
     path("stats/", include("fengqiao.stats.urls")),
     path("mediation/figures/", include("fengqiao.mediation.figures_urls")),

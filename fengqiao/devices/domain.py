@@ -20,7 +20,7 @@ from fengqiao.devices import signing
 from fengqiao.devices.models import AlarmThreshold, Device, DeviceEvent, EventKind
 from fengqiao.lib.errors import DomainError
 from fengqiao.matters.domain.registration import Registration, register
-from fengqiao.matters.models import Channel, Kind, Matter
+from fengqiao.matters.models import Channel, Kind, Matter, MatterQuerySet
 from fengqiao.stations.models import StandardAddress, Station
 
 ALARM_CATEGORY = "0902"  # 电梯阻车报警
@@ -127,17 +127,16 @@ def _escalate(event: DeviceEvent, building: StandardAddress) -> None:
     event.matter = matter
 
 
+def alarm_matters(matters: MatterQuerySet) -> MatterQuerySet:
+    """The hazard matters among `matters` that blockers raised (the campaign page lists them per building too)."""
+    return matters.filter(kind=Kind.HAZARD, channel=Channel.DEVICE_ALARM, category__code=ALARM_CATEGORY)
+
+
 def open_alarm_matter(building: StandardAddress) -> Matter | None:
     """The building's open hazard matter raised by its blockers, if any (the oldest, should there be two)."""
     return (
-        Matter.objects.open()
-        .filter(
-            station_id=building.station_id,
-            address=building,
-            kind=Kind.HAZARD,
-            channel=Channel.DEVICE_ALARM,
-            category__code=ALARM_CATEGORY,
-        )
+        alarm_matters(Matter.objects.open())
+        .filter(station_id=building.station_id, address=building)
         .order_by("reported_at", "pk")
         .first()
     )
