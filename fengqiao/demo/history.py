@@ -8,7 +8,8 @@ in January 2024 is one of the two), so the background only adds what is missing,
 own KPI definitions (fengqiao/stats/data/kpis.json).
 
 Matters are registered in one batch per year and closed through `transition()`, so every one has its event
-rows; references `DEMO-lh-<year>-<n>` are stable, and a second run adds nothing.
+rows; references `DEMO-lh-<year>-<n>` are stable, and a second run adds nothing. They happen at the residents'
+homes, spread like the everyday matters' (fengqiao.demo.ordinary.Spread), never at a story's.
 """
 
 import datetime as dt
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from fengqiao.demo.ordinary import Crew, crew_of
+from fengqiao.demo.ordinary import Crew, Spread, crew_of
 from fengqiao.demo.script import at
 from fengqiao.matters.domain import registration
 from fengqiao.matters.domain.registration import Registration
@@ -105,19 +106,20 @@ INVALID = Sort("9901", Kind.HELP, ("报警人未说话即挂断，回拨无人�
 CALL_CHANNELS = (Channel.CALL_110,) * 12 + (Channel.PHONE,) * 4 + (Channel.WALK_IN,) * 3 + (Channel.COMMUNITY_GROUP,)
 
 
-def load_history() -> int:
-    """Register what is missing of 鹿城's background history; returns how many matters were added."""
+def load_history(homes: frozenset[str] = frozenset()) -> int:
+    """Register what is missing of 鹿城's background history, away from `homes` (the stories'); returns how many
+    matters were added."""
     station = Station.objects.filter(code=STATION).first()
     if station is None or not Kpi.objects.exists():
         return 0
-    crew = crew_of(STATION)
+    crew = crew_of(STATION, homes)
     users = {user.username: user for user in User.objects.filter(username__in=crew.police)}
     return sum(_load_year(station, year, targets, crew, users) for year, targets in TARGETS.items())
 
 
 def _load_year(station: Station, year: int, targets: Targets, crew: Crew, users: dict[str, User]) -> int:
     period = Period(dt.date(year, 1, 1), dt.date(year, 7, 31))
-    plan = _plan(_missing(station, period, targets), random.Random(f"fengqiao-history-{year}"), year, crew)
+    plan = _plan(_missing(station, period, targets), random.Random(f"fengqiao-history-{year}"), year, crew, Spread())
     present = set(
         Matter.objects.filter(station=station, external_ref__startswith=f"{PREFIX}{year}-").values_list(
             "external_ref", flat=True
@@ -153,7 +155,7 @@ class Planned:
     satisfaction: str
 
 
-def _plan(missing: dict[str, int], rng: random.Random, year: int, crew: Crew) -> list[Planned]:
+def _plan(missing: dict[str, int], rng: random.Random, year: int, crew: Crew, spread: Spread) -> list[Planned]:
     """The year's background matters in a fixed order (the same draws on every run, so the same references)."""
     telecom = missing["telecom_fraud"]
     preventable = missing["preventable_cases"] - telecom
@@ -169,10 +171,10 @@ def _plan(missing: dict[str, int], rng: random.Random, year: int, crew: Crew) ->
         *(WARNING for _ in range(missing["fraud_warnings"])),
         *(INVALID for _ in range(missing["invalid_calls"])),
     ]
-    return [_planned(sort, index, rng, year, crew) for index, sort in enumerate(sorts, start=1)]
+    return [_planned(sort, index, rng, year, crew, spread) for index, sort in enumerate(sorts, start=1)]
 
 
-def _planned(sort: Sort, index: int, rng: random.Random, year: int, crew: Crew) -> Planned:
+def _planned(sort: Sort, index: int, rng: random.Random, year: int, crew: Crew, spread: Spread) -> Planned:
     first, last = dt.date(year, 1, 1), dt.date(year, 7, 31)
     day = first + dt.timedelta(days=rng.randrange((last - first).days + 1))
     reported = at(day.year, day.month, day.day, rng.randrange(7, 23), rng.randrange(60))
@@ -182,7 +184,7 @@ def _planned(sort: Sort, index: int, rng: random.Random, year: int, crew: Crew) 
         channel=channel,
         category=sort.category,
         description=rng.choice(sort.texts),
-        address=rng.choice(crew.homes),
+        address=spread.pick(crew.homes, reported, rng),
         reported_at=reported,
         external_ref=f"{PREFIX}{year}-{index:04d}",
     )

@@ -2,7 +2,8 @@
 repeat-call proposal to the thank-you banner, and village cases of story 7 in every stage.
 
 Each case is a script replayed through the mediation domain functions with `at=` (open_case, move_case,
-schedule_session, record_session, record_visit), so it leaves exactly the rows real work would. A case is keyed by
+schedule_session, record_session, record_visit) and, for its matter's own steps after the case (the callback
+that the banner answers), transition(), so it leaves exactly the rows real work would. A case is keyed by
 its matter: when the matter's dispute already has a case, the script is not played again, which keeps the demo
 idempotent. Times are counted back from the moment the demo is loaded, like the stories' repeat calls.
 """
@@ -15,7 +16,8 @@ from fengqiao.demo.script import SHANGHAI, Cast, Story, accept, assign, at, star
 from fengqiao.demo.stories import LIU_ZHANG_LAST_CALL
 from fengqiao.matters.domain.actions import ActionInput, add_action
 from fengqiao.matters.domain.registration import PartyInput, Registration
-from fengqiao.matters.models import ActionKind, Channel, Kind, Matter, PartyRole
+from fengqiao.matters.domain.transitions import Step, transition
+from fengqiao.matters.models import ActionKind, Channel, Kind, Matter, PartyRole, Satisfaction, Stage
 from fengqiao.mediation.domain.cases import CaseStep, Opening, move_case, open_case
 from fengqiao.mediation.domain.fulfilment import record_visit
 from fengqiao.mediation.domain.sessions import Booking, Record, record_session, schedule_session
@@ -115,6 +117,15 @@ class Noted:
 
 
 @dataclass(frozen=True)
+class Stepped:
+    """A step of the case's matter along the loop, through transition() (the step's `at` is filled from `when`)."""
+
+    when: When
+    by: str
+    step: Step
+
+
+@dataclass(frozen=True)
 class Mediation:
     matter: str  # external reference of the dispute matter
     opened: When
@@ -126,7 +137,7 @@ class Mediation:
     partners: tuple[str, ...]
     room: str
     facts: str
-    script: tuple[Go | Held | Booked | Visited | Noted, ...]
+    script: tuple[Go | Held | Booked | Visited | Noted | Stepped, ...]
     from_proposal: bool = False
     amount: Decimal | None = None
     risk_level: str = "low"
@@ -211,6 +222,17 @@ def liu_zhang_mediation() -> Mediation:
                 ActionKind.NOTE,
                 "刘某来到派出所送来锦旗，上书“在家安心了”，感谢民警和调解员帮助化解邻里矛盾。",
             ),
+            # The banner is the resident's answer to the callback: the matter ends its loop.
+            Stepped(
+                When(opened - 50, 10, 30),
+                "bz_chen",
+                Step(
+                    to=Stage.CALLED_BACK,
+                    satisfaction=Satisfaction.SATISFIED,
+                    note="回访刘某：对调解结果满意，送来锦旗“在家安心了”。",
+                ),
+            ),
+            Stepped(When(opened - 51, 9), chief, Step(to=Stage.ARCHIVED)),
         ),
     )
 
@@ -505,7 +527,9 @@ def _opening(spec: Mediation, matter: Matter, cast: Cast, rooms: dict[str, Room]
     )
 
 
-def _play(item: Go | Held | Booked | Visited | Noted, case: Case, cast: Cast, room: Room, now: dt.datetime) -> None:
+def _play(
+    item: Go | Held | Booked | Visited | Noted | Stepped, case: Case, cast: Cast, room: Room, now: dt.datetime
+) -> None:
     when = item.when.on(now)
     actor = cast.users[item.by]
     if isinstance(item, Go):
@@ -522,6 +546,8 @@ def _play(item: Go | Held | Booked | Visited | Noted, case: Case, cast: Cast, ro
             next_date = when.date() + dt.timedelta(days=item.next_in) if item.next_in else None
             record = Record(item.minutes, parties, mediators, next_date, at=session.ends_at)
             record_session(session.pk, actor, record)
+    elif isinstance(item, Stepped):
+        transition(case.dispute.matter_id, actor, replace(item.step, at=when))
     elif isinstance(item, Visited):
         visit = FulfilmentVisit.objects.filter(case=case, done_at__isnull=True).order_by("due_on").first()
         if visit is not None:

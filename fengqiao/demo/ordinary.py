@@ -3,12 +3,19 @@
 For each station a seeded `random.Random` draws ~30–50 matters over the last four months, counted back from
 now, in every stage of the loop. Each gets a stable reference (`DEMO-lucheng-0001` …), so a second run skips
 the ones it loaded before; the draw does not depend on what exists, so the same references mean the same draws.
+
+Each matter happens where its kind happens (a flat, a village house, an open place), spread over the station's
+places of that sort (`Spread`): strangers' calls do not pile up at one flat, where the repeat-call analysis would
+take them for one story.
 """
 
 import datetime as dt
 import random
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fengqiao.analysis.models import DEFAULT_WINDOW_DAYS
 from fengqiao.demo.residents import random_id_number, random_name, random_phone
 from fengqiao.demo.script import (
     Act,
@@ -44,7 +51,9 @@ class Template:
     outcome: str = "resolved"
     priority: str = Priority.NORMAL
     others: int = 0  # parties besides the reporter
-    where: str = "home"  # home: a standard address; village: one in a village; road: the flavour's open places
+    # home: a flat or a village house; flat: a flat of a residential community; village: a house in a village;
+    # road: the flavour's open places
+    where: str = "home"
     reject: str = ""  # matters of this template are rejected with this reason
     transfer: str = ""  # … or transferred to this agency
 
@@ -92,6 +101,7 @@ COMMUNITY_TEMPLATES = (
         ),
         (Channel.CALL_110, Channel.COMMUNITY_GROUP),
         others=1,
+        where="flat",
     ),
     Template(
         Kind.DISPUTE,
@@ -103,10 +113,15 @@ COMMUNITY_TEMPLATES = (
             "因宠物狗吠叫与邻居发生争吵。",
         ),
         others=1,
+        where="flat",
     ),
     Template(Kind.DISPUTE, "020502", ("夫妻因家务琐事发生争吵，一方报警。", "兄弟因赡养老人问题发生争执。"), others=1),
     Template(
-        Kind.DISPUTE, "020504", ("业主因物业费与物业公司发生争执。", "业主因停车管理与物业保安发生口角。"), others=1
+        Kind.DISPUTE,
+        "020504",
+        ("业主因物业费与物业公司发生争执。", "业主因停车管理与物业保安发生口角。"),
+        others=1,
+        where="flat",
     ),
     Template(
         Kind.CASE,
@@ -150,6 +165,7 @@ COMMUNITY_TEMPLATES = (
         "050201",
         ("楼道内私拉电线给电动自行车充电。", "电动自行车停放在楼道安全出口，堵塞通道。"),
         (Channel.PATROL, Channel.COMMUNITY_GROUP),
+        where="flat",
     ),
     Template(
         Kind.HELP, "0604", ("网格员反映：独居老人生活困难，需要帮扶。",), (Channel.PARTNER,), "helped", Priority.LOW
@@ -162,7 +178,7 @@ COMMUNITY_TEMPLATES = (
         "helped",
         Priority.LOW,
     ),
-    Template(Kind.TRAFFIC, "0401", ("小区内两车剐蹭，双方对责任有争议。",), others=1),
+    Template(Kind.TRAFFIC, "0401", ("小区内两车剐蹭，双方对责任有争议。",), others=1, where="flat"),
     Template(
         Kind.HELP,
         "9901",
@@ -346,7 +362,8 @@ class Crew:
 
     chief: str
     police: tuple[str, ...]  # everyone who may own a matter: chief, officers, auxiliaries
-    homes: tuple[str, ...]  # standard addresses
+    homes: tuple[str, ...]  # standard addresses: flats and village houses
+    flats: tuple[str, ...]  # standard addresses of flats in residential communities
     villages: tuple[str, ...]  # standard addresses in villages
     officer_of: dict[str, str]  # address → community officer of its police grid
 
@@ -370,23 +387,46 @@ def crew_of(station_code: str, exclude: frozenset[str] = frozenset()) -> Crew:
     }
     villages = tuple(a.full_text for a in addresses if a.community and a.community.kind == Community.Kind.VILLAGE)
     # Homes are flats, or houses in a village; whole buildings and sites are for alarms and open places.
-    homes = tuple(a.full_text for a in addresses if a.room or a.full_text in villages) or villages
-    return Crew(chief, police, homes, villages, officer_of)
+    flats = tuple(a.full_text for a in addresses if a.room)
+    return Crew(chief, police, flats + villages, flats, villages, officer_of)
+
+
+class Spread:
+    """Hands out places so that unrelated calls do not pile up at one address.
+
+    Each call goes to a place with the fewest other calls within the repeat-call window around it (before or after:
+    the draws are not in time order). With enough places that is none, so no home reaches the analysis's three
+    calls in a window and the repeat groups are the stories' own.
+    """
+
+    def __init__(self, window: dt.timedelta = dt.timedelta(days=DEFAULT_WINDOW_DAYS)) -> None:
+        self.window = window
+        self.calls: dict[str, list[dt.datetime]] = defaultdict(list)
+
+    def pick(self, places: Sequence[str], moment: dt.datetime, rng: random.Random) -> str:
+        near = {place: sum(1 for t in self.calls[place] if abs(t - moment) < self.window) for place in places}
+        fewest = min(near.values())
+        place = rng.choice([place for place in places if near[place] == fewest])
+        self.calls[place].append(moment)
+        return place
 
 
 def ordinary_stories(station_code: str, now: dt.datetime, homes: frozenset[str] = frozenset()) -> list[Story]:
     flavour = FLAVOURS[station_code]
     crew = crew_of(station_code, homes)
     rng = random.Random(f"fengqiao-demo-{station_code}")
-    return [_story(station_code, index, flavour, crew, rng, now) for index in range(1, flavour.count + 1)]
+    spread = Spread()
+    return [_story(station_code, index, flavour, crew, rng, now, spread) for index in range(1, flavour.count + 1)]
 
 
-def _story(code: str, index: int, flavour: Flavour, crew: Crew, rng: random.Random, now: dt.datetime) -> Story:
+def _story(
+    code: str, index: int, flavour: Flavour, crew: Crew, rng: random.Random, now: dt.datetime, spread: Spread
+) -> Story:
     template = rng.choice(flavour.templates)
     # The first few are fresh, so that the station always has new matters waiting to be accepted.
     age = rng.uniform(0.3, 5) * HOUR if index <= 3 else rng.random() ** 2 * HISTORY_DAYS * DAY
     reported = now - age
-    place = _place(template, flavour, crew, rng)
+    place = _place(template, flavour, crew, rng, reported, spread)
     owner = crew.officer_of.get(place) if rng.random() < 0.7 else None
     registration = Registration(
         kind=template.kind,
@@ -398,17 +438,19 @@ def _story(code: str, index: int, flavour: Flavour, crew: Crew, rng: random.Rand
         reported_at=reported,
         parties=_parties(template, flavour, rng),
     )
-    script = _script(template, crew, owner or rng.choice(crew.police), rng, reported, now)
+    # The first one waits to be accepted, so that every station has a new call to pick up.
+    script = [] if index == 1 else _script(template, crew, owner or rng.choice(crew.police), rng, reported, now)
     registrar = rng.choice(crew.police)
     return Story(f"DEMO-{code}-{index:04d}", code, registrar, registration, tuple(script))
 
 
-def _place(template: Template, flavour: Flavour, crew: Crew, rng: random.Random) -> str:
+def _place(
+    template: Template, flavour: Flavour, crew: Crew, rng: random.Random, reported: dt.datetime, spread: Spread
+) -> str:
     if template.where == "road" and flavour.roads:
-        return rng.choice(flavour.roads)
-    if template.where == "village" and crew.villages:
-        return rng.choice(crew.villages)
-    return rng.choice(crew.homes)
+        return spread.pick(flavour.roads, reported, rng)
+    homes = {"flat": crew.flats, "village": crew.villages}.get(template.where) or crew.homes
+    return spread.pick(homes, reported, rng)
 
 
 def _parties(template: Template, flavour: Flavour, rng: random.Random) -> list[PartyInput]:

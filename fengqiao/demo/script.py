@@ -7,9 +7,11 @@ demo's matters have exactly the rows a station's real work would have left. A st
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from fengqiao.demo.papers import Paper
 from fengqiao.matters.domain.actions import ActionInput, add_action
 from fengqiao.matters.domain.registration import Registration, register
 from fengqiao.matters.domain.transitions import Step, transition
@@ -35,13 +37,14 @@ class Move:
 
 @dataclass(frozen=True)
 class Act:
-    """A follow-up action recorded by `by`, optionally with a partner of the station (by name)."""
+    """A follow-up action recorded by `by`, optionally with a partner of the station (by name) and documents."""
 
     by: str
     kind: str
     note: str
     at: dt.datetime
     partner: str = ""
+    files: tuple[Paper, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,10 @@ class Cast:
         self.stations = {station.code: station for station in Station.objects.all()}
         self.partners = {(p.station_id, p.name): p.pk for p in Partner.objects.all()}
 
-    def partner_id(self, station: Station, name: str) -> int | None:
+    def partner_id(self, station_id: int, name: str) -> int | None:
         if not name:
             return None
-        return self.partners[(station.pk, name)]
+        return self.partners[(station_id, name)]
 
 
 def play(story: Story, cast: Cast) -> Matter | None:
@@ -105,11 +108,16 @@ def play(story: Story, cast: Cast) -> Matter | None:
     if Matter.objects.filter(station=station, external_ref=story.ref).exists():
         return None
     registration = replace(story.registration, external_ref=story.ref)
-    matter = register(station, cast.users[story.registered_by], registration)
-    for item in story.script:
+    return replay(register(station, cast.users[story.registered_by], registration), story.script, cast)
+
+
+def replay(matter: Matter, script: Sequence[Move | Act], cast: Cast) -> Matter:
+    """Take the script's steps and record its actions on a registered matter; returns the matter as it ends."""
+    for item in script:
         if isinstance(item, Move):
             matter = transition(matter.pk, cast.users[item.by], item.step)
         else:
-            action = ActionInput(item.kind, item.note, item.at, cast.partner_id(station, item.partner))
+            files = [paper.upload() for paper in item.files]
+            action = ActionInput(item.kind, item.note, item.at, cast.partner_id(matter.station_id, item.partner), files)
             add_action(matter, cast.users[item.by], action)
     return matter

@@ -107,6 +107,59 @@ def lots(*remainders: str) -> tuple[AddressSpec, ...]:
     return tuple(AddressSpec(remainder=remainder) for remainder in remainders)
 
 
+# More of the residents' homes than the stories need, so that everyday matters spread over many flats
+# (fengqiao.demo.ordinary.Spread). None in the buildings the places tests expect to be missing (华丽社区12号楼,
+# 采四社区9号楼) or in 采五东区, whose buildings are the blockers'.
+LC_G01_HOMES = (
+    "1-2-302",
+    "1-1-601",
+    "2-1-501",
+    "2-2-102",
+    "3-1-202",
+    "4-1-301",
+    "4-2-602",
+    "5-2-101",
+    "6-1-402",
+    "6-2-201",
+)
+LC_G02_HOMES = ("7-2-401", "7-1-501", "8-1-102", "8-2-602", "9-2-302", "9-1-201", "10-1-201", "10-2-502", "11-1-601")
+LC_G05_HOMES = (
+    "1-1-201",
+    "1-2-402",
+    "2-2-101",
+    "3-1-101",
+    "3-2-301",
+    "4-1-202",
+    "5-1-502",
+    "5-2-202",
+    "6-2-302",
+    "7-1-301",
+)
+BZ_G01_HOMES = (
+    "1-1-201",
+    "2-2-301",
+    "3-1-402",
+    "4-1-502",
+    "5-2-102",
+    "6-1-401",
+    "7-2-602",
+    "8-2-302",
+    "9-1-302",
+    "10-2-201",
+    "11-1-101",
+)
+BZ_G02_HOMES = (
+    "13-1-301",
+    "14-2-402",
+    "16-1-102",
+    "18-2-201",
+    "20-1-502",
+    "21-2-301",
+    "22-1-601",
+    "23-2-102",
+    "24-1-401",
+)
+
 LUCHENG = StationSpec(
     code="lucheng",
     name="鹿城派出所",
@@ -134,7 +187,7 @@ LUCHENG = StationSpec(
             "LC-PG1",
             2600,
             "lc_li",
-            rooms("3-2-501", "1-1-101", "2-3-602", "5-1-401"),
+            rooms("3-2-501", "1-1-101", "2-3-602", "5-1-401", *LC_G01_HOMES),
         ),
         GridSpec(
             "LC-G02",
@@ -143,7 +196,7 @@ LUCHENG = StationSpec(
             "LC-PG1",
             2400,
             "lc_li",
-            rooms("7-1-302", "8-2-201", "9-1-502", "11-2-301"),
+            rooms("7-1-302", "8-2-201", "9-1-502", "11-2-301", *LC_G02_HOMES),
         ),
         # The e-bike campaign is tracked per building: every one of the 29 high-rise buildings has an address.
         GridSpec(
@@ -158,9 +211,35 @@ LUCHENG = StationSpec(
         GridSpec(
             "LC-G04", "采五东区二网格", "采五东区", "LC-PG2", 2100, "", rooms(*map(str, range(16, 30)), "21-2-903")
         ),
-        GridSpec("LC-G05", "采四社区网格", "采四社区", "LC-PG2", 1900, "", rooms("2-1-302", "4-2-501", "6-1-202")),
-        GridSpec("LC-G06", "东卓宿村网格", "东卓宿村", "LC-PG3", 1500, "", lots("一组12号", "二组7号", "三组21号")),
-        GridSpec("LC-G07", "西河头村网格", "西河头村", "LC-PG3", 1200, "", lots("东街18号", "西街5号", "南街33号")),
+        GridSpec(
+            "LC-G05",
+            "采四社区网格",
+            "采四社区",
+            "LC-PG2",
+            1900,
+            "",
+            rooms("2-1-302", "4-2-501", "6-1-202", *LC_G05_HOMES),
+        ),
+        GridSpec(
+            "LC-G06",
+            "东卓宿村网格",
+            "东卓宿村",
+            "LC-PG3",
+            1500,
+            "",
+            lots(
+                "一组12号", "二组7号", "三组21号", "一组5号", "一组30号", "二组16号", "三组8号", "四组2号", "四组19号"
+            ),
+        ),
+        GridSpec(
+            "LC-G07",
+            "西河头村网格",
+            "西河头村",
+            "LC-PG3",
+            1200,
+            "",
+            lots("东街18号", "西街5号", "南街33号", "东街7号", "西街22号", "南街12号", "北街3号", "北街26号"),
+        ),
     ),
     partners=(
         ("华丽社区居委会", P.RESIDENTS_COMMITTEE),
@@ -211,7 +290,7 @@ BOZHEN = StationSpec(
             "BZ-PG1",
             3200,
             "bz_gao",
-            rooms("12-1-302", "12-1-402", "3-2-101", "8-1-601"),
+            rooms("12-1-302", "12-1-402", "3-2-101", "8-1-601", *BZ_G01_HOMES),
         ),
         GridSpec(
             "BZ-G02",
@@ -220,11 +299,35 @@ BOZHEN = StationSpec(
             "BZ-PG1",
             2800,
             "bz_gao",
-            rooms("15-1-201", "17-2-502", "19-1-301"),
+            rooms("15-1-201", "17-2-502", "19-1-301", *BZ_G02_HOMES),
         ),
-        GridSpec("BZ-G03", "东王庄村网格", "东王庄村", "BZ-PG2", 1800, "", lots("前街9号", "后街16号", "中街4号")),
-        GridSpec("BZ-G04", "西辛店村网格", "西辛店村", "BZ-PG2", 1500, "", lots("一组3号", "二组11号")),
-        GridSpec("BZ-G05", "齐家务村网格", "齐家务村", "BZ-PG2", 1300, "", lots("东头25号", "西头8号")),
+        GridSpec(
+            "BZ-G03",
+            "东王庄村网格",
+            "东王庄村",
+            "BZ-PG2",
+            1800,
+            "",
+            lots("前街9号", "后街16号", "中街4号", "前街21号", "后街3号", "中街17号", "北街8号"),
+        ),
+        GridSpec(
+            "BZ-G04",
+            "西辛店村网格",
+            "西辛店村",
+            "BZ-PG2",
+            1500,
+            "",
+            lots("一组3号", "二组11号", "一组14号", "二组5号", "三组9号"),
+        ),
+        GridSpec(
+            "BZ-G05",
+            "齐家务村网格",
+            "齐家务村",
+            "BZ-PG2",
+            1300,
+            "",
+            lots("东头25号", "西头8号", "东头11号", "西头20号", "南头6号"),
+        ),
     ),
     # The eight forces of 1+8+N, and the village committees for the N mediation points.
     partners=(
@@ -322,8 +425,24 @@ LINGANG = StationSpec(
             "lg_tang",
             lots("游艇码头", "熊猫欢乐王国", "港口医院", "客运站"),
         ),
-        GridSpec("LG-G02", "临港花园一网格", "临港花园小区", "LG-PG2", 2200, "lg_tang", rooms("2-1-402", "5-2-301")),
-        GridSpec("LG-G03", "临港花园二网格", "临港花园小区", "LG-PG2", 1900, "", rooms("9-1-602", "11-3-101")),
+        GridSpec(
+            "LG-G02",
+            "临港花园一网格",
+            "临港花园小区",
+            "LG-PG2",
+            2200,
+            "lg_tang",
+            rooms("2-1-402", "5-2-301", "1-1-201", "3-2-502", "4-1-101", "6-2-302", "7-1-401"),
+        ),
+        GridSpec(
+            "LG-G03",
+            "临港花园二网格",
+            "临港花园小区",
+            "LG-PG2",
+            1900,
+            "",
+            rooms("9-1-602", "11-3-101", "8-2-201", "10-1-502", "12-3-301", "13-1-102"),
+        ),
     ),
     partners=(
         ("熊猫欢乐王国景区", P.ENTERPRISE),

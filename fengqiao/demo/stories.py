@@ -8,6 +8,7 @@ so that their mediation (fengqiao/demo/mediation.py) has the weeks it took befor
 import datetime as dt
 from dataclasses import replace
 
+from fengqiao.demo.papers import Paper
 from fengqiao.demo.residents import id_number
 from fengqiao.demo.script import (
     SHANGHAI,
@@ -37,6 +38,8 @@ BOTOU = "130981"  # 泊头市
 BEIJING = "110105"  # 北京市朝阳区
 
 LIU_ZHANG_LAST_CALL = 62  # days before the demo is loaded
+# Homes of the stories that no matter is registered at: 张某's flat above 刘某's (the mediation's facts).
+OTHER_HOMES = frozenset({"东港豪庭小区12号楼1单元402室"})
 LAOLI = PartyInput("老李", PartyRole.REPORTER, "13931102846", id_number(XINJI, dt.date(1968, 3, 15), 311))
 LIU_MOU = PartyInput("刘某", PartyRole.REPORTER, "15903171265", id_number(BOTOU, dt.date(1975, 6, 2), 215))
 ZHANG_MOU = PartyInput("张某", PartyRole.PARTY, "18831795402", id_number(BOTOU, dt.date(1986, 11, 20), 137))
@@ -121,6 +124,73 @@ def laoli() -> Story:
     )
 
 
+# A few of 刘阿姨's papers as the matter's attachments: samples of the 21 inquiry records, the committee's
+# certificate and the DNA report that closed the chain of evidence.
+NEIGHBOUR_RECORD = Paper(
+    "询问笔录（邻居王某）.pdf",
+    "询问笔录",
+    dt.date(2023, 10, 12),
+    (
+        "时间：2023年10月12日9时40分至10时25分",
+        "地点：东王庄村委会",
+        "询问人：陈立军（泊镇派出所民警）、何磊　记录人：何磊",
+        "被询问人：王某，男，1951年生，东王庄村村民，住刘阿姨家东邻。",
+        "问：你和刘阿姨是什么关系？",
+        "答：我们是邻居，两家挨着住了四十多年。",
+        "问：你了解刘阿姨在村里居住的情况吗？",
+        "答：她是在村里土生土长的，九十年代跟着爱人去市里住了几年，后来又回村里，一直住在前街9号她娘家的老院。",
+        "问：她在外地落过户口吗？",
+        "答：没听说过。她去市里是投奔爱人，房子是租的，过几年就回来了。",
+        "问：以上所说是否属实？",
+        "答：属实。",
+    ),
+    ("被询问人：王某（捺印）", "2023年10月12日"),
+)
+CADRE_RECORD = Paper(
+    "询问笔录（原村干部赵某）.pdf",
+    "询问笔录",
+    dt.date(2023, 10, 12),
+    (
+        "时间：2023年10月12日14时00分至14时50分",
+        "地点：东王庄村赵某家中",
+        "询问人：陈立军（泊镇派出所民警）、何磊　记录人：何磊",
+        "被询问人：赵某，男，1948年生，1990年至1999年任东王庄村会计。",
+        "问：当年村里注销刘阿姨户籍信息是怎么回事？",
+        "答：那几年她随爱人在市里，村里联系不上，以为她把户口迁走了，整理户籍信息时就给注销了，没有见到迁移证明。",
+        "问：注销时是否通知过本人？",
+        "答：没有，当时联系不上她。",
+        "问：以上所说是否属实？",
+        "答：属实。",
+    ),
+    ("被询问人：赵某（捺印）", "2023年10月12日"),
+)
+VILLAGE_CERTIFICATE = Paper(
+    "东王庄村委会证明.pdf",
+    "证　明",
+    dt.date(2023, 10, 26),
+    (
+        "兹证明刘阿姨，女，系我村村民，自幼在东王庄村前街9号居住。二十世纪九十年代随爱人在市里生活数年，"
+        "其间村里误以为其户口已迁出，将其户籍信息注销。经村委会核实，本人未在其他任何地方落户。",
+        "情况属实，特此证明。",
+    ),
+    ("东王庄村民委员会（盖章）", "2023年10月26日"),
+)
+DNA_REPORT = Paper(
+    "DNA亲子鉴定意见书.pdf",
+    "亲子鉴定意见书",
+    dt.date(2024, 1, 18),
+    (
+        "委托单位：泊镇派出所",
+        "鉴定机构：泊头市公安局物证鉴定室",
+        "检材：刘阿姨血样一份；刘阿姨之母（91岁）血样一份。2023年12月20日上门采集。",
+        "检验方法：常染色体STR分型检验，共检测21个基因座。",
+        "检验结果：在所检测的21个基因座上，刘阿姨的等位基因均可从其母亲处找到来源。",
+        "鉴定意见：支持被检母亲为刘阿姨的生物学母亲。",
+    ),
+    ("鉴定人：（签名）", "2024年1月18日"),
+)
+
+
 def liu_ayi() -> Story:
     """泊镇: 刘阿姨's household registration — 20+ inquiry records, a DNA test, half a year."""
     chief = "liuqiang"
@@ -151,8 +221,21 @@ def liu_ayi() -> Story:
             Act(
                 chief, VISIT, "带领民警向刘阿姨的四邻八舍和原村干部核实情况。", at(2023, 10, 10, 9, 30), "东王庄村委会"
             ),
-            Act("bz_chen", INQUIRY, "制作询问笔录8份（邻居、原村干部）。", at(2023, 10, 12, 15, 0)),
-            Act("bz_chen", INQUIRY, "制作询问笔录7份及村委会证明材料3份。", at(2023, 10, 26, 10, 0), "东王庄村委会"),
+            Act(
+                "bz_chen",
+                INQUIRY,
+                "制作询问笔录8份（邻居、原村干部）。",
+                at(2023, 10, 12, 15, 0),
+                files=(NEIGHBOUR_RECORD, CADRE_RECORD),
+            ),
+            Act(
+                "bz_chen",
+                INQUIRY,
+                "制作询问笔录7份及村委会证明材料3份。",
+                at(2023, 10, 26, 10, 0),
+                "东王庄村委会",
+                files=(VILLAGE_CERTIFICATE,),
+            ),
             Act("bz_yang", INQUIRY, "制作询问笔录6份（亲属、同村老人）。累计询问笔录21份。", at(2023, 11, 15, 14, 0)),
             Act(chief, DOCUMENT, "调查材料上报：缺乏关键证据，暂不能落户。", at(2023, 11, 28, 11, 0)),
             Act(
@@ -174,6 +257,7 @@ def liu_ayi() -> Story:
                 DOCUMENT,
                 "鉴定结果确认亲子关系，补上证据链条缺失的最后一环，重新上报户籍申请。",
                 at(2024, 1, 18, 16, 0),
+                files=(DNA_REPORT,),
             ),
             Act(chief, DOCUMENT, "恢复户口审批通过。", at(2024, 4, 10, 15, 0)),
             Act(chief, VISIT, "将户口簿送到刘阿姨手中。", at(2024, 4, 16, 10, 0)),
