@@ -14,3 +14,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{_run}.sqlite3")}  # noqa: F405
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_fengqiao_{_run}"}  # noqa: F405
+
+# Files written outside a test's own media folder (session-scoped fixtures such as the loaded demo) go to a scratch
+# folder of this run, never into the developer's var/media.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix=f"fengqiao-test-media-{_run}-")
