@@ -18,5 +18,6 @@ else:
 # Files written outside a test's own media folder (session-scoped fixtures such as the loaded demo) go to a scratch
 # folder of this run, never into the developer's var/media.
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-MEDIA_ROOT = tempfile.mkdtemp(prefix=f"fengqiao-test-media-{_run}-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"fengqiao-test-media-{_run}-"))
