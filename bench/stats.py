@@ -10,12 +10,13 @@ rollup is built by the app's own rebuild code. In the same run:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/stats.py [--matters 5000000]
         [--stations 20] [--queries 200] [--raw-queries 10] [--db NAME] [--keep | --reuse]
-        [--rebuild all|months|none] [--generate-only]
+        [--rebuild all|months|to-date|none] [--generate-only]
 
 Generating 5 M matters takes a quarter of an hour on two cores and rebuilding their rollup half an hour, so
 `--reuse` keeps the database between runs: it is generated only when it does not hold the asked number of matters
 yet, then migrated, and `--rebuild months` recounts only the tables derived from the daily rollup (for a change to
-the monthly tables or the summary), `--rebuild none` nothing.
+the monthly tables or the summary), `--rebuild to-date` only the months to date (the migration that adds them
+fills them too), `--rebuild none` nothing.
 """
 
 import argparse
@@ -41,7 +42,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--db", default="fengqiao_bench_stats", help="name of the scratch database")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database at the end")
     parser.add_argument("--reuse", action="store_true", help="reuse (and keep) the scratch database if it is there")
-    parser.add_argument("--rebuild", choices=["all", "months", "none"], default="all")
+    parser.add_argument("--rebuild", choices=["all", "months", "to-date", "none"], default="all")
     parser.add_argument("--generate-only", action="store_true")
     return parser.parse_args()
 
@@ -82,8 +83,16 @@ from fengqiao.stations.models import Community, CommunityGrid, GridPopulation, P
 from fengqiao.stats.domain.figures import Scope, summary  # noqa: E402
 from fengqiao.stats.domain.periods import Compare, Period, add_months, month_end  # noqa: E402
 from fengqiao.stats.domain.raw import raw_value  # noqa: E402
-from fengqiao.stats.domain.rollup import rebuild, rebuild_months  # noqa: E402
-from fengqiao.stats.models import Kpi, StatsMedianMonth, StatsResolveTime, StatsRollup, StatsRollupStation  # noqa: E402
+from fengqiao.stats.domain.rollup import rebuild, rebuild_days, rebuild_months, rebuild_to_date  # noqa: E402
+from fengqiao.stats.models import (  # noqa: E402
+    Kpi,
+    StatsMedianMonth,
+    StatsMedianToDate,
+    StatsResolveTime,
+    StatsRollup,
+    StatsRollupStation,
+    StatsStationToDate,
+)
 
 TARGET_MS = 100.0
 GRIDS, YEARS = 7, (2020, 2021, 2022, 2023, 2024)
@@ -217,7 +226,9 @@ def timed(work: object) -> float:
 
 def prepare(args: argparse.Namespace) -> list[Station]:
     """Migrate; generate the places and matters unless a reused database holds them already."""
+    start = time.perf_counter()
     call_command("migrate", verbosity=0)
+    print(f"migrated in {time.perf_counter() - start:.0f} s")
     stations = list(Station.objects.order_by("code"))
     if args.reuse and len(stations) == args.stations and Matter.objects.count() == args.matters:
         print(f"reusing {args.matters:,} matters in {args.stations} stations of {SCRATCH}")
@@ -237,13 +248,17 @@ def build(mode: str) -> None:
         rebuild()
     elif mode == "months":
         rebuild_months()
+    elif mode == "to-date":
+        rebuild_to_date()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")  # index-only scans need the visibility map, as autovacuum keeps it
     print(
         f"rollup ({mode}) rebuilt in {time.perf_counter() - start:.0f} s: {StatsRollup.objects.count():,} count "
         f"and {StatsResolveTime.objects.count():,} time-histogram day rows, "
         f"{StatsRollupStation.objects.count():,} station-month count rows, "
-        f"{StatsMedianMonth.objects.count():,} station-month median rows"
+        f"{StatsMedianMonth.objects.count():,} station-month median rows, "
+        f"{StatsStationToDate.objects.count():,} month-to-date count and "
+        f"{StatsMedianToDate.objects.count():,} month-to-date median rows"
     )
 
 
@@ -278,6 +293,8 @@ def main(args: argparse.Namespace) -> None:
         api = [timed(lambda s=s, p=p, c=c: api_get(client, s, p, c)) for s, p, c in asks]
         county_scope = Scope(tuple(s.pk for s in stations))
         county = [timed(lambda p=p, c=c: summary(county_scope, p, c, kpis)) for _s, p, c in asks[: args.queries // 4]]
+        # What a commit costs afterwards: the recount of one (station, day), its month and its month to date.
+        recounts = [timed(lambda s=s, p=p: rebuild_days(s.pk, [p.start])) for s, p, _c in asks[:20]]
         raw = [
             timed(lambda s=s, p=p, c=c: [raw_value(k, Scope((s.pk,)), q) for k in kpis for q in (p, p.previous(c))])
             for s, p, c in asks[: args.raw_queries]
@@ -289,6 +306,8 @@ def main(args: argparse.Namespace) -> None:
               f"p95 {p95(api):.1f} ms, median {statistics.median(api):.1f} ms")  # fmt: skip
         county_median = statistics.median(county)
         print(f"summary, county of {args.stations}: p95 {p95(county):.1f} ms, median {county_median:.1f} ms")
+        print(f"recount of one station-day (after a commit): median {statistics.median(recounts):.0f} ms, "
+              f"max {max(recounts):.0f} ms over {len(recounts)} days")  # fmt: skip
         print(f"same figures from the raw rows, one station: median {statistics.median(raw):.0f} ms, "
               f"max {max(raw):.0f} ms over {len(raw)} periods")  # fmt: skip
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

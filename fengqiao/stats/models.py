@@ -239,6 +239,35 @@ class StatsRollupStation(models.Model):
         return f"{self.station_id} {self.month:%Y-%m} {self.category} {self.matters}"
 
 
+class StatsStationToDate(models.Model):
+    """A station's month to date: on each day, its month's rows from the 1st up to and including that day, added up
+    over the grids. Written for every day from the month's first matter to the month's end.
+
+    A ragged end of a period, days a to b of one month, is then the rows of day b less those of day a − 1: two
+    days read whatever its length, where the daily grid table gives every grid row of every day (a county reads
+    twenty stations). The columns are those of `StatsRollupStation`, so an edited KPI filter still applies at once.
+    """
+
+    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    category = models.CharField(max_length=16)
+    channel = models.CharField(max_length=24)
+    kind = models.CharField(max_length=24)
+    outcome = models.CharField(max_length=32, blank=True)
+    matters = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    callbacks = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("station month-to-date statistics row")
+        verbose_name_plural = _("station month-to-date statistics")
+        indexes = [models.Index(fields=["station", "day"], include=COUNT_COLUMNS[1:], name="stats_station_to_date")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} to {self.day} {self.category} {self.matters}"
+
+
 class StatsMedianFilter(models.Model):
     """The filter of a median KPI whose monthly histograms are kept, already filtered, in `StatsMedianMonth`.
 
@@ -278,3 +307,24 @@ class StatsMedianMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station_id} {self.month:%Y-%m} {self.hours}h × {self.matters}"
+
+
+class StatsMedianToDate(models.Model):
+    """How many matters of a station reported from the 1st of the day's month up to and including the day, matching
+    one median filter, took `hours` whole hours: the month-to-date twin of `StatsMedianMonth`, for ragged ends."""
+
+    station = models.ForeignKey("stations.Station", on_delete=models.CASCADE, related_name="+")
+    filter = models.ForeignKey(StatsMedianFilter, on_delete=models.CASCADE, related_name="to_date")
+    day = models.DateField()
+    hours = models.PositiveIntegerField()
+    matters = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("month-to-date median histogram row")
+        verbose_name_plural = _("month-to-date median histogram")
+        indexes = [
+            models.Index(fields=["station", "filter", "day"], include=["hours", "matters"], name="stats_median_to_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} to {self.day} {self.hours}h × {self.matters}"

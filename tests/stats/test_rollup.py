@@ -3,21 +3,26 @@ kept up to date after each commit without a rebuild."""
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
+from django.db.models import Sum
 
 from fengqiao.matters.domain.transitions import Step, transition
 from fengqiao.matters.models import Escalation, Matter, Stage
 from fengqiao.staff.models import User
-from fengqiao.stations.models import CommunityGrid
+from fengqiao.stations.models import CommunityGrid, GridPopulation, StandardAddress, Station
 from fengqiao.stats.domain.figures import Scope, values
 from fengqiao.stats.domain.periods import Period
 from fengqiao.stats.domain.raw import raw_value
 from fengqiao.stats.domain.rollup import rebuild
-from fengqiao.stats.models import Kpi, StatsMedianFilter, StatsRollup
+from fengqiao.stats.models import Kpi, StatsMedianFilter, StatsMedianToDate, StatsRollup, StatsStationToDate
+from tests.conftest import a_registration, make_user
 
 from .conftest import SHANGHAI, Record, at, close
 
+Captures = Callable[..., AbstractContextManager[list[Callable[[], None]]]]
 KINDS = [
     ("0604", "help"),
     ("020501", "dispute"),
@@ -69,8 +74,91 @@ def test_the_rollup_equals_the_raw_rows_for_random_periods(
             assert from_rollup == pytest.approx(raw), period
 
 
+@pytest.fixture
+def record_elsewhere(other_station: Station, populated: CommunityGrid) -> Record:
+    """A matter of 泊镇 (another station of the county), in its one grid of 3,000 residents."""
+    from fengqiao.matters.domain.registration import register
+
+    grid = CommunityGrid.objects.create(
+        station=other_station, police_grid=populated.police_grid, community=populated.community, code="B1", name="B"
+    )
+    for year in (2023, 2024):
+        GridPopulation.objects.create(grid=grid, year=year, residents=3000)
+    address = StandardAddress.objects.create(
+        station=other_station, community=populated.community, grid=grid, building="8", unit="1", room="101"
+    )
+    officer = make_user("bozhen-officer", other_station, "officer", "泊镇民警")
+
+    def _record(when: dt.datetime, category: str = "0604", kind: str = "help", channel: str = "call_110") -> Matter:
+        registration = a_registration(
+            reported_at=when, category=category, kind=kind, channel=channel, address=address.full_text
+        )
+        return register(other_station, officer, registration)
+
+    return _record
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_county_from_the_rollup_equals_the_raw_rows_for_random_periods(
+    kept: bool, record: Record, chief: User, scope: Scope, record_elsewhere: Record, other_chief: User
+) -> None:
+    """Several stations at once: whole months from the station tables, ragged ends from the months to date
+    (counts and the kept median histograms), or from the fine histograms when the median's filter is not kept."""
+    rng = random.Random(7)
+    random_history(rng, record, chief, 30)
+    random_history(rng, record_elsewhere, other_chief, 30)
+    rebuild()
+    StatsMedianFilter.objects.update(ready=kept)
+    county = Scope((*scope.station_ids, Station.objects.get(code="bozhen").pk))
+    kpis = list(Kpi.objects.filter(active=True))
+    periods = [random_period(rng) for _ in range(5)]
+    # Ragged at both ends inside one month, across a month's turn without a whole month, and one day.
+    periods += [Period(dt.date(2023, 5, 3), dt.date(2023, 5, 27)), Period(dt.date(2024, 1, 17), dt.date(2024, 2, 9))]
+    periods += [Period(dt.date(2023, 8, 31), dt.date(2023, 8, 31))]
+    for period in periods:
+        from_rollup = values(kpis, county, [period])
+        raw = {(kpi.code, 0): raw_value(kpi, county, period) for kpi in kpis}
+        assert from_rollup == pytest.approx(raw), period
+
+
+def to_date_rows() -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    counts = StatsStationToDate.objects.values_list(
+        "station_id", "day", "category", "channel", "kind", "outcome", "matters", "overdue", "callbacks", "satisfied"
+    )
+    medians = StatsMedianToDate.objects.values_list("station_id", "filter_id", "day", "hours", "matters")
+    return set(counts), set(medians)
+
+
+def test_the_months_to_date_stay_in_step_after_a_registration_and_a_transition(
+    record: Record, chief: User, scope: Scope, django_capture_on_commit_callbacks: Captures
+) -> None:
+    first = record(at(2024, 7, 9))
+    close(first, chief, at(2024, 7, 10, 14))
+    record(at(2024, 8, 2))
+    rebuild()
+    ragged = Period(dt.date(2024, 7, 15), dt.date(2024, 8, 20))
+    kpis = list(Kpi.objects.filter(code__in=["calls", "satisfaction", "resolve_hours"]))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = record(at(2024, 7, 20))
+    assert values(kpis, scope, [ragged])[("calls", 0)] == 2.0
+    with django_capture_on_commit_callbacks(execute=True):
+        close(second, chief, at(2024, 7, 21, 16), satisfaction="unsatisfied")
+
+    assert values(kpis, scope, [ragged]) == {
+        ("calls", 0): 2.0,
+        ("satisfaction", 0): 0.0,
+        ("resolve_hours", 0): 30.0,
+    }
+    recounted = to_date_rows()
+    month_to = StatsStationToDate.objects.filter(day__in=[dt.date(2024, 7, day) for day in (19, 20, 31)])
+    assert dict(month_to.values_list("day__day").annotate(Sum("matters"))) == {19: 1, 20: 2, 31: 2}
+    rebuild()
+    assert to_date_rows() == recounted
+
+
 def test_a_registration_and_every_step_refresh_the_rollup_after_the_commit(
-    record: Record, chief: User, scope: Scope, django_capture_on_commit_callbacks
+    record: Record, chief: User, scope: Scope, django_capture_on_commit_callbacks: Captures
 ) -> None:
     july = Period(dt.date(2024, 7, 1), dt.date(2024, 7, 31))
     calls, satisfaction = Kpi.objects.get(code="calls"), Kpi.objects.get(code="satisfaction")
@@ -89,7 +177,7 @@ def test_a_registration_and_every_step_refresh_the_rollup_after_the_commit(
 
 
 def test_an_escalation_counts_the_matter_as_overdue_after_the_commit(
-    record: Record, scope: Scope, django_capture_on_commit_callbacks
+    record: Record, scope: Scope, django_capture_on_commit_callbacks: Captures
 ) -> None:
     july = Period(dt.date(2024, 7, 1), dt.date(2024, 7, 31))
     overdue = Kpi.objects.get(code="overdue_rate")
@@ -137,7 +225,7 @@ def test_an_edited_median_definition_applies_at_once_and_is_kept_after_the_next_
 
 
 def test_a_commit_after_the_rebuild_keeps_the_station_and_median_tables_in_step(
-    record: Record, chief: User, scope: Scope, django_capture_on_commit_callbacks
+    record: Record, chief: User, scope: Scope, django_capture_on_commit_callbacks: Captures
 ) -> None:
     july = Period(dt.date(2024, 7, 1), dt.date(2024, 7, 31))
     first = record(at(2024, 7, 9))

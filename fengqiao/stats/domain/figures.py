@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import F, Func, Q, QuerySet, Sum
+from django.db.models import F, Func, Model, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from fengqiao.stations.models import GridPopulation
@@ -24,11 +24,13 @@ from fengqiao.stats.models import (
     KpiKind,
     StatsMedianFilter,
     StatsMedianMonth,
+    StatsMedianToDate,
     StatsResolveTime,
     StatsResolveTimeMonth,
     StatsRollup,
     StatsRollupMonth,
     StatsRollupStation,
+    StatsStationToDate,
 )
 
 Value = float | None
@@ -170,21 +172,58 @@ def _matches(spec: dict[str, Any], group: dict[str, Any]) -> bool:
     return row_matches(spec, group)
 
 
+@dataclass(frozen=True)
+class Tables:
+    """Where a period's whole months are read, and its ragged ends: from daily rows, or from a month to date."""
+
+    months: type[Model]
+    ends: type[Model]
+    to_date: bool
+
+
+# Stations read the tables without grid; a grid reads its own rows of the grid tables.
+STATION_COUNTS = Tables(StatsRollupStation, StatsStationToDate, to_date=True)
+GRID_COUNTS = Tables(StatsRollupMonth, StatsRollup, to_date=False)
+KEPT_HOURS = Tables(StatsMedianMonth, StatsMedianToDate, to_date=True)
+FINE_HOURS = Tables(StatsResolveTimeMonth, StatsResolveTime, to_date=False)
+
+
 def _groups(scope: Scope, periods: Sequence[Period]) -> list[dict[str, Any]]:
     """Rollup rows grouped by the filter columns per period (`index`), in one query."""
-    months = StatsRollupMonth if scope.grid_id is not None else StatsRollupStation
-    return sql.counts(period_slices(periods), scope.station_ids, scope.grid_id, months, StatsRollup)
+    tables = GRID_COUNTS if scope.grid_id is not None else STATION_COUNTS
+    return sql.counts(period_slices(periods, tables), scope.station_ids, scope.grid_id)
 
 
-def period_slices(periods: Sequence[Period]) -> list[sql.Slice]:
+def period_slices(
+    periods: Sequence[Period], tables: Tables, where: Callable[[type[Model]], sql.Where] = lambda _model: ("", ())
+) -> list[sql.Part]:
     """Each period as its whole months, then each ragged end on its own: plain ranges, so that each is one
-    index-only scan of a covering index (an OR of ranges is a bitmap scan of the table)."""
-    found: list[sql.Slice] = []
+    index-only scan of a covering index (an OR of ranges is a bitmap scan of the table). `where` narrows a table."""
+    found: list[sql.Part] = []
     for index, period in enumerate(periods):
         months = whole_months(period)
         if months:
-            found.append((index, True, *months))
-        found += [(index, False, first, last) for first, last in ragged_days(period)]
+            found.append(sql.Part(index, tables.months, *months, where=where(tables.months)))
+        for first, last in ragged_days(period):
+            if tables.to_date:
+                found += _to_date_parts(index, first, last, tables.ends, where(tables.ends))
+            else:
+                found.append(sql.Part(index, tables.ends, first, last, where=where(tables.ends)))
+    return found
+
+
+def _to_date_parts(index: int, first: dt.date, last: dt.date, model: type[Model], where: sql.Where) -> list[sql.Part]:
+    """Days `first` to `last` from a month-to-date table: in each month, its last day's rows less those of the day
+    before its first (none when it starts on the 1st). Two days read, however long the ragged end."""
+    found = []
+    month = first.replace(day=1)
+    while month <= last:
+        start, end = max(first, month), min(last, month_end(month))
+        found.append(sql.Part(index, model, end, end, where=where))
+        if start != month:
+            before = start - dt.timedelta(days=1)
+            found.append(sql.Part(index, model, before, before, sign=-1, where=where))
+        month = add_months(month, 1)
     return found
 
 
@@ -232,16 +271,18 @@ def day_q(period: Period) -> Q | None:
 
 
 def histograms(kpi: Kpi, scope: Scope, periods: Sequence[Period]) -> list[dict[int, int]]:
-    """{whole hours: matters} per period, in one query. Whole months from the kept histogram of the KPI's filter
-    when there is one (stations, not a grid), else from the fine monthly histogram; ragged ends from the daily one."""
+    """{whole hours: matters} per period, in one query: from the kept histograms of the KPI's filter when there
+    are (stations, not a grid), else from the fine histograms, filtered here. A month to date less an earlier one
+    leaves hours with no matters: they are dropped."""
     kept_id = _kept_median(kpi) if scope.grid_id is None else None
-    kept = (StatsMedianMonth, kept_id) if kept_id is not None else None
-    fine = (StatsResolveTimeMonth, StatsResolveTime)
+    if kept_id is not None:
+        parts = period_slices(periods, KEPT_HOURS, lambda _model: ("filter_id = %s", (kept_id,)))
+    else:
+        parts = period_slices(periods, FINE_HOURS, lambda model: sql.filter_where(model, kpi.filter))
     counts: list[dict[int, int]] = [{} for _period in periods]
-    for index, hours, matters in sql.hours(
-        period_slices(periods), scope.station_ids, scope.grid_id, kept, fine, kpi.filter
-    ):
-        counts[index][hours] = counts[index].get(hours, 0) + matters
+    for index, hours, matters in sql.hours(parts, scope.station_ids, scope.grid_id):
+        if matters:
+            counts[index][hours] = counts[index].get(hours, 0) + matters
     return counts
 
 

@@ -14,6 +14,8 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
@@ -21,6 +23,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.db.models.sql.compiler import SQLCompiler
 
 from fengqiao.matters.models import Escalation, Matter, MatterEvent, Satisfaction, Stage
+from fengqiao.stats.domain import sql
 from fengqiao.stats.domain.filters import ROLLUP, filter_q
 from fengqiao.stats.domain.periods import LOCAL, add_months, local_midnight, month_end
 from fengqiao.stats.models import (
@@ -144,7 +147,8 @@ def _month_starts(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 def _rebuild_months(station_id: int, ranges: list[tuple[dt.date, dt.date]] | None) -> None:
     """Add the day rows of every touched month up into the monthly tables (whole months only, so always exact),
-    then the grid rows of those months into the station table and the kept median histograms."""
+    then the grid rows of those months into the station table and the kept median histograms; and rewrite the
+    station's months to date from the changed days on."""
     months = _month_ranges(ranges)
     for day_model, month_model, measures in (
         (StatsRollup, StatsRollupMonth, MEASURES),
@@ -174,6 +178,7 @@ def _rebuild_months(station_id: int, ranges: list[tuple[dt.date, dt.date]] | Non
     _rebuild_station_months(station_id, months)
     for kept in StatsMedianFilter.objects.all():
         _rebuild_medians(station_id, months, kept)
+    _rebuild_to_date(station_id, ranges)
 
 
 def _month_in(months: list[tuple[dt.date, dt.date]]) -> Q:
@@ -223,6 +228,43 @@ def _rebuild_medians(station_id: int, months: list[tuple[dt.date, dt.date]] | No
     )
 
 
+def _rebuild_to_date(station_id: int, ranges: list[tuple[dt.date, dt.date]] | None, models: Apps = global_apps) -> None:
+    """Rewrite the station's month-to-date rows (counts, kept median histograms) from the daily rows: in each
+    touched month from its first changed day to its end, as the days before keep their totals; every month when
+    `ranges` is None. `models` is the app registry, a migration's historical one when it fills the tables."""
+    rollup, times = models.get_model("stats", "StatsRollup"), models.get_model("stats", "StatsResolveTime")
+    counts, medians = models.get_model("stats", "StatsStationToDate"), models.get_model("stats", "StatsMedianToDate")
+    spans = _to_date_spans(station_id, ranges, rollup)
+    for table in (counts, medians):
+        old = table.objects.filter(station_id=station_id)
+        (old if ranges is None else old.filter(_day_in(spans))).delete()
+    kept = [
+        (median.pk, sql.where_of(times.objects.filter(filter_q(median.filter, ROLLUP))))
+        for median in models.get_model("stats", "StatsMedianFilter").objects.all()
+    ]
+    station = {"station_id": station_id}
+    for span in spans:
+        sql.write_month_to_date(rollup, counts, station, span, FILTER_COLUMNS, MEASURES)
+        for filter_id, where in kept:
+            key = {**station, "filter_id": filter_id}
+            sql.write_month_to_date(times, medians, key, span, ("hours",), ("matters",), where)
+
+
+def _to_date_spans(
+    station_id: int, ranges: list[tuple[dt.date, dt.date]] | None, rollup: Any
+) -> list[tuple[dt.date, dt.date]]:
+    """(first day to rewrite, the month's end) for each month to rewrite, in order."""
+    if ranges is None:
+        months = rollup.objects.filter(station_id=station_id).dates("day", "month")
+        return [(month, month_end(month)) for month in months]
+    firsts: dict[dt.date, dt.date] = {}
+    for first, last in ranges:
+        for month in _month_starts(first, last):
+            day = max(first, month)
+            firsts[month] = min(firsts.get(month, day), day)
+    return [(day, month_end(day)) for day in sorted(firsts.values())]
+
+
 def median_key(spec: dict[str, Any]) -> str:
     """The same filter written in any order gives the same key."""
     canonical = {key: sorted(values) for key, values in spec.items() if values}
@@ -235,7 +277,7 @@ def rebuild(station_ids: Iterable[int] | None = None) -> int:
 
 
 def rebuild_months(station_ids: Iterable[int] | None = None) -> int:
-    """Recount only the monthly, station and median tables from the daily rollup (after a change to those)."""
+    """Recount only the tables derived from the daily rollup: monthly, station, median and month-to-date."""
 
     def months(station_id: int) -> int:
         with transaction.atomic():
@@ -243,6 +285,16 @@ def rebuild_months(station_ids: Iterable[int] | None = None) -> int:
         return 0
 
     return _each_station(station_ids, months)
+
+
+def rebuild_to_date(station_ids: Iterable[int] | None = None, models: Apps = global_apps) -> None:
+    """Rewrite only the month-to-date tables from the daily rollup: for a database whose other tables are counted
+    (the migration that adds them, the benchmark)."""
+    station = models.get_model("stations", "Station")
+    ids = list(station_ids) if station_ids is not None else list(station.objects.values_list("pk", flat=True))
+    for station_id in ids:
+        with transaction.atomic():
+            _rebuild_to_date(station_id, None, models)
 
 
 def _each_station(station_ids: Iterable[int] | None, work: Callable[[int], int]) -> int:
