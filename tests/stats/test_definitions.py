@@ -14,7 +14,7 @@ from fengqiao.lib.errors import DomainError
 from fengqiao.stats.domain.display import change
 from fengqiao.stats.domain.periods import Compare, Period, parse_period
 from fengqiao.stats.kpis import KpiFileError, load_kpis
-from fengqiao.stats.models import Kpi, StatsRollup
+from fengqiao.stats.models import Kpi, StatsMedianFilter, StatsRollup
 
 from .conftest import Record, at
 
@@ -84,6 +84,21 @@ def test_stats_rebuild_recounts_one_station(record: Record) -> None:
 
     assert out.getvalue() == "lucheng: 1 rollup rows\n"
     assert StatsRollup.objects.get().matters == 1
+
+
+def test_stats_rebuild_of_every_station_keeps_the_median_histograms_of_the_kpis_as_defined_now(
+    record: Record, other_station: object
+) -> None:
+    record(at(2024, 7, 9))
+    median = Kpi.objects.get(code="resolve_hours")
+    median.filter = {"kinds": ["dispute"]}
+    median.save()
+    out = StringIO()
+
+    call_command("stats", "rebuild", stdout=out)
+
+    assert out.getvalue() == "bozhen: 0 rollup rows\nlucheng: 1 rollup rows\n"
+    assert list(StatsMedianFilter.objects.values_list("filter", "ready")) == [({"kinds": ["dispute"]}, True)]
 
 
 def test_stats_rebuild_names_an_unknown_station(db: None) -> None:

@@ -273,7 +273,7 @@ def median_key(spec: dict[str, Any]) -> str:
 
 def rebuild(station_ids: Iterable[int] | None = None) -> int:
     """Recount every day of these stations (all when None) from the raw rows; returns the rows written."""
-    return _each_station(station_ids, rebuild_days)
+    return each_station(station_ids, rebuild_days)
 
 
 def rebuild_months(station_ids: Iterable[int] | None = None) -> int:
@@ -284,7 +284,7 @@ def rebuild_months(station_ids: Iterable[int] | None = None) -> int:
             _rebuild_months(station_id, None)
         return 0
 
-    return _each_station(station_ids, months)
+    return each_station(station_ids, months)
 
 
 def rebuild_to_date(station_ids: Iterable[int] | None = None, models: Apps = global_apps) -> None:
@@ -297,9 +297,9 @@ def rebuild_to_date(station_ids: Iterable[int] | None = None, models: Apps = glo
             _rebuild_to_date(station_id, None, models)
 
 
-def _each_station(station_ids: Iterable[int] | None, work: Callable[[int], int]) -> int:
-    """A rebuild of every station also decides which median histograms are kept: one per active median KPI's
-    filter, usable (`ready`) once every station is counted."""
+def each_station(station_ids: Iterable[int] | None, work: Callable[[int], int]) -> int:
+    """`work` for each of these stations (all when None, by code). A rebuild of every station also decides which
+    median histograms are kept: one per active median KPI's filter, usable (`ready`) once every station is counted."""
     from fengqiao.stations.models import Station
 
     everything = station_ids is None
@@ -310,7 +310,8 @@ def _each_station(station_ids: Iterable[int] | None, work: Callable[[int], int])
         StatsMedianFilter.objects.exclude(key__in=wanted).delete()
         for key, spec in wanted.items():
             StatsMedianFilter.objects.get_or_create(key=key, defaults={"filter": spec})
-    ids = list(station_ids) if station_ids is not None else list(Station.objects.values_list("pk", flat=True))
+    everyone = Station.objects.order_by("code").values_list("pk", flat=True)
+    ids = list(station_ids) if station_ids is not None else list(everyone)
     written = sum(work(station_id) for station_id in ids)
     if everything:
         StatsMedianFilter.objects.update(ready=True)

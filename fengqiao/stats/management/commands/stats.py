@@ -10,7 +10,7 @@ from fengqiao.stations.models import Station
 from fengqiao.stats.domain import display
 from fengqiao.stats.domain.figures import Scope, summary
 from fengqiao.stats.domain.periods import local_day, parse_compare, requested_period
-from fengqiao.stats.domain.rollup import rebuild_days
+from fengqiao.stats.domain.rollup import each_station, rebuild_days
 from fengqiao.stats.kpis import KpiFileError, load_kpis
 
 
@@ -52,9 +52,15 @@ class Command(BaseCommand):
         return [found[code] for code in codes]
 
     def _rebuild(self, codes: list[str] | None) -> None:
-        for station in self._stations(codes):
-            rows = rebuild_days(station.pk)
-            self.stdout.write(f"{station.code}: {rows} rollup rows")
+        code_of = {station.pk: station.code for station in self._stations(codes)}
+
+        def recount(station_id: int) -> int:
+            rows = rebuild_days(station_id)
+            self.stdout.write(f"{code_of[station_id]}: {rows} rollup rows")
+            return rows
+
+        # Every station (no --station): also decides which median histograms are kept, as `rebuild()` does.
+        each_station(list(code_of) if codes else None, recount)
 
     def _summary(self, options: dict[str, Any]) -> None:
         station = self._stations([options["station"]])[0]
