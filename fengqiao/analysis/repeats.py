@@ -608,7 +608,8 @@ def _propose_mediation(check: Check, group: RepeatGroup) -> None:
         members = check.known[group.pk][1] if group in check.created else _member_ids(group)
         # Only the disputes: a place's group also holds its other calls (a fraud, a lost wallet), whose callers
         # are no party to the quarrel and must not be proposed for mediation with it.
-        mediation_proposals.propose(group, sorted(_disputes_among(members)), at=check.matter.reported_at)
+        disputes = _disputes_among(members | {check.matter.pk})  # this call is one: never an empty proposal
+        mediation_proposals.propose(group, sorted(disputes), at=check.matter.reported_at)
     else:
         mediation_proposals.add_matters(proposal, [check.matter.pk], group, check.person_ids)
 
