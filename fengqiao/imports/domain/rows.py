@@ -10,10 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext
-
-# Problems are stored as their English message and shown translated when read: marked here, not translated.
-from django.utils.translation import gettext_noop as _
+from django.utils.translation import gettext, gettext_noop
 
 from fengqiao.imports.domain.categories import Categories, Category
 from fengqiao.imports.domain.columns import EXTRA, FIELDS, IGNORE, Header
@@ -111,7 +108,7 @@ class _RowState:
         address = normalize.halfwidth_alnum(self.text("address"))
         description = self.text("description")
         if not address and not description:
-            self.reject("address", _("Neither an address nor a description: one of them is required."))
+            self.reject("address", gettext_noop("Neither an address nor a description: one of them is required."))
         if call_number is None or reported_at is None or not (address or description):
             return None
         parties = self.parties()  # before the category: problems are reported in the order of the columns
@@ -134,11 +131,14 @@ class _RowState:
     def call_number(self) -> str | None:
         value = normalize.halfwidth(self.text("call_number")).strip()
         if not value:
-            self.reject("call_number", _("The call number is missing."))
+            self.reject("call_number", gettext_noop("The call number is missing."))
             return None
         if len(value) > CALL_NUMBER_MAX:
             self.reject(
-                "call_number", _("The call number is longer than %(max)d characters."), value, max=CALL_NUMBER_MAX
+                "call_number",
+                gettext_noop("The call number is longer than %(max)d characters."),
+                value,
+                max=CALL_NUMBER_MAX,
             )
             return None
         return value
@@ -146,11 +146,11 @@ class _RowState:
     def reported_at(self) -> Any:
         raw = self.raw("reported_at")
         if not normalize.cell_text(raw):
-            self.reject("reported_at", _("The reported time is missing."))
+            self.reject("reported_at", gettext_noop("The reported time is missing."))
             return None
         value = normalize.datetime(raw)
         if value is None:
-            self.reject("reported_at", _("This is not a date and time."), raw)
+            self.reject("reported_at", gettext_noop("This is not a date and time."), raw)
         return value
 
     def category(self) -> Category:
@@ -163,14 +163,14 @@ class _RowState:
             return fallback  # a ledger without the column: every row is "other", no need to say it per row
         label = f"{fallback.code} {fallback.label}"
         if text:
-            self.report("category", _("Unknown category, filed as %(fallback)s."), text, fallback=label)
+            self.report("category", gettext_noop("Unknown category, filed as %(fallback)s."), text, fallback=label)
         else:
-            self.report("category", _("No category, filed as %(fallback)s."), "", fallback=label)
+            self.report("category", gettext_noop("No category, filed as %(fallback)s."), "", fallback=label)
         return fallback
 
     def address(self, address: str) -> str:
         if len(address) > ADDRESS_MAX:
-            self.report("address", _("The address was cut to %(max)d characters."), address, max=ADDRESS_MAX)
+            self.report("address", gettext_noop("The address was cut to %(max)d characters."), address, max=ADDRESS_MAX)
             self.keep_original("address", address)
             return address[:ADDRESS_MAX]
         return address
@@ -183,7 +183,9 @@ class _RowState:
                     {self.parser.column(f): v for f, v in (("phone", phone), ("id_number", id_number)) if v}
                 )
                 self.report(
-                    "reporter_name", _("No reporter name: the phone and ID number are kept with the matter."), ""
+                    "reporter_name",
+                    gettext_noop("No reporter name: the phone and ID number are kept with the matter."),
+                    "",
                 )
             return []
         return [PartyInput(name=name, phone=phone, id_number=id_number)]
@@ -192,7 +194,9 @@ class _RowState:
         raw = self.text("phone")
         value = normalize.phone(raw)
         if value and not normalize.is_valid_phone(value):
-            self.report("phone", _("Not a valid phone number: kept with the matter, not on the person."), raw)
+            self.report(
+                "phone", gettext_noop("Not a valid phone number: kept with the matter, not on the person."), raw
+            )
             self.keep_original("phone", raw)
             return ""
         return value
@@ -201,7 +205,9 @@ class _RowState:
         raw = self.text("id_number")
         value = normalize.id_number(raw)
         if value and not normalize.is_valid_id_number(value):
-            self.report("id_number", _("Not a valid ID number: kept with the matter, not on the person."), raw)
+            self.report(
+                "id_number", gettext_noop("Not a valid ID number: kept with the matter, not on the person."), raw
+            )
             self.keep_original("id_number", raw)
             return ""
         return value
@@ -212,7 +218,7 @@ class _RowState:
             return None
         value = normalize.decimal(raw)
         if value is None or abs(value) > _RANGES[name]:
-            self.report(name, _("Not a valid coordinate: kept with the matter only."), raw)
+            self.report(name, gettext_noop("Not a valid coordinate: kept with the matter only."), raw)
             self.keep_original(name, raw)
             return None
         return value.quantize(_MICRODEGREE)
