@@ -138,8 +138,7 @@ def part_specs(kpi: Kpi) -> dict[str, tuple[str, dict[str, Any]]]:
     return {}
 
 
-MEASURES = ("matters", "overdue", "callbacks", "satisfied")
-GROUP_COLUMNS = ("category", "channel", "kind", "outcome")
+GROUP_COLUMNS = sql.COUNT_KEYS
 
 
 def _sums(kpis: Sequence[Kpi], scope: Scope, periods: Sequence[Period]) -> dict[tuple[str, int, str], int]:

@@ -43,8 +43,7 @@ from fengqiao.stats.models import (
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
 BATCH = 5000
 DIMENSIONS = ("grid_id", "day", "category__code", "channel", "kind")
-MEASURES = ("matters", "overdue", "callbacks", "satisfied")
-FILTER_COLUMNS = ("category", "channel", "kind", "outcome")
+MEASURES, FILTER_COLUMNS = sql.MEASURES, sql.COUNT_KEYS  # the rollup's measures and KPI filter columns
 
 
 class WholeHoursBetween(Func):
