@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from fengqiao.demo.script import SHANGHAI, Cast, Story, accept, assign, at, start
+from fengqiao.demo.script import Cast, Story, accept, assign, days_before, start
 from fengqiao.demo.stories import LIU_ZHANG_LAST_CALL
 from fengqiao.matters.domain.actions import ActionInput, add_action
 from fengqiao.matters.domain.registration import PartyInput, Registration
@@ -62,8 +62,7 @@ class When:
     minute: int = 0
 
     def on(self, now: dt.datetime) -> dt.datetime:
-        day = now.astimezone(SHANGHAI).date() - dt.timedelta(days=self.days)
-        return at(day.year, day.month, day.day, self.hour, self.minute)
+        return days_before(now, self.days, self.hour, self.minute)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,12 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.da
     return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
+def days_before(now: dt.datetime, days: int, hour: int, minute: int = 0) -> dt.datetime:
+    """`days` local days before `now` (negative: after), at a local time."""
+    day = now.astimezone(SHANGHAI).date() - dt.timedelta(days=days)
+    return at(day.year, day.month, day.day, hour, minute)
+
+
 @dataclass(frozen=True)
 class Move:
     """A stage change taken by `by` (a username)."""

@@ -11,7 +11,6 @@ from dataclasses import replace
 from fengqiao.demo.papers import Paper
 from fengqiao.demo.residents import id_number
 from fengqiao.demo.script import (
-    SHANGHAI,
     Act,
     Move,
     Story,
@@ -20,6 +19,7 @@ from fengqiao.demo.script import (
     assign,
     at,
     call_back,
+    days_before,
     resolve,
     start,
 )
@@ -285,7 +285,7 @@ def liu_zhang(now: dt.datetime) -> list[Story]:
 
 
 def _liu_zhang_call(index: int, now: dt.datetime, days_ago: int, text: str) -> Story:
-    reported = _days_before(now, days_ago, 19, 20)
+    reported = days_before(now, days_ago, 19, 20)
     latest = days_ago == LIU_ZHANG_LAST_CALL
     minutes = dt.timedelta(minutes=1)
     script: list[Move | Act] = [
@@ -331,11 +331,6 @@ def _liu_zhang_call(index: int, now: dt.datetime, days_ago: int, text: str) -> S
 
 def _as(person: PartyInput, role: str) -> PartyInput:
     return replace(person, role=role)
-
-
-def _days_before(now: dt.datetime, days: int, hour: int, minute: int) -> dt.datetime:
-    day = now.astimezone(SHANGHAI).date() - dt.timedelta(days=days)
-    return at(day.year, day.month, day.day, hour, minute)
 
 
 def ms_li() -> Story:

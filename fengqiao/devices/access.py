@@ -26,7 +26,7 @@ def buildings_for_user(user: User) -> QuerySet[StandardAddress]:
 
 
 def get_building_for_user(user: User, building_id: int) -> StandardAddress:
-    building = buildings_for_user(user).select_related("community").filter(pk=building_id).first()
+    building = buildings_for_user(user).filter(pk=building_id).first()
     if building is None:
         raise Http404("No such building with blockers")
     return building
